@@ -1,0 +1,43 @@
+# authfetch: a Go→WebAssembly fetch wrapper that silently refreshes expired JWTs.
+#   make demo   build, start the reference backend, serve the demo page, print its URL
+#   make test   every test: the native engine and backend with -race, then the browser
+#   make build  js/authfetch.wasm and js/wasm_exec.js (build outputs, never committed)
+
+GO       ?= go
+GOROOT   := $(shell $(GO) env GOROOT)
+PORT     ?= 8080
+WASM     := js/authfetch.wasm
+WASMEXEC := js/wasm_exec.js
+
+.PHONY: all build demo test test-native vet clean
+
+all: build
+
+build: $(WASM) $(WASMEXEC)
+
+# The .wasm depends on every Go file of the module's wasm side.
+$(WASM): go.mod go.sum $(shell find wasm -name '*.go' -not -name '*_test.go')
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
+
+# wasm_exec.js must match the compiler that built the .wasm: copy it from the toolchain.
+$(WASMEXEC): FORCE
+	cp "$(GOROOT)/lib/wasm/wasm_exec.js" $@
+
+demo: build
+	$(GO) run ./server/cmd/authfetch-server -root . -port $(PORT)
+
+vet:
+	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+
+test-native: vet
+	$(GO) test -race -count=1 ./wasm/refresh/... ./server/...
+
+test: test-native
+
+clean:
+	rm -f $(WASM) $(WASMEXEC)
+
+.PHONY: FORCE
+FORCE:

@@ -1,0 +1,311 @@
+package refresh
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Attempt sends the request once with accessToken ("" when there is none) and reports the
+// reply. It is called once, or twice when the first reply says the token expired.
+type Attempt func(ctx context.Context, accessToken string) (Reply, error)
+
+// Client is one authenticated session: it sends requests with the stored access token,
+// refreshes it once per expiry and replays what the expiry refused. It is safe for
+// concurrent use.
+type Client struct {
+	cfg       config
+	store     Store
+	transport Transport
+	judge     expiryJudge
+
+	mu     sync.Mutex // serialises starting a refresh, and the store writes that race with it
+	flight *flight    // guarded by mu: the refresh in progress, nil when none
+
+	// sessionOver is set when the relogin event has been sent for the lost session or the
+	// app logged out, and cleared when tokens appear again: one relogin event per session.
+	sessionOver atomic.Bool
+}
+
+// New makes a Client that keeps its tokens in store and refreshes through transport.
+func New(store Store, transport Transport, opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	if store == nil {
+		cfg.fail("store", "must not be nil")
+	}
+	if transport == nil {
+		cfg.fail("transport", "must not be nil")
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Client{cfg: cfg, store: store, transport: transport, judge: expiryJudge{margin: cfg.refreshMargin}}, nil
+}
+
+// Do sends a request through the session: with the stored token, after any refresh in
+// flight, refreshed first when the token is about to expire, and replayed once with a new
+// token when the reply says the token expired. label names the request in events.
+//
+// It returns the reply to the last attempt, whatever it says, or send's error, or an error
+// wrapping ErrSessionExpired or ErrRefreshFailed when authentication could not be restored,
+// or ctx's error when ctx ends while the request waits for a refresh.
+func (c *Client) Do(ctx context.Context, label string, send Attempt) (Reply, error) {
+	tokens, err := c.tokensToSend(ctx, label)
+	if err != nil {
+		return Reply{}, err
+	}
+	c.emit(Event{Kind: EventSend, Label: label})
+	reply, err := send(ctx, tokens.AccessToken)
+	if err != nil || c.classify(reply) != expired {
+		return reply, err
+	}
+	c.emit(Event{Kind: EventExpired, Label: label, Status: reply.Status, Code: reply.Code})
+	fresh, err := c.renew(ctx, label, tokens.AccessToken, false)
+	if err != nil {
+		return Reply{}, err
+	}
+	c.emit(Event{Kind: EventSend, Label: label, Replay: true})
+	return send(ctx, fresh.AccessToken)
+}
+
+// tokensToSend returns the pair to send a new request with: after the refresh in flight if
+// there is one, and after a refresh of its own if the stored token is about to expire.
+func (c *Client) tokensToSend(ctx context.Context, label string) (Tokens, error) {
+	c.mu.Lock()
+	f := c.flight
+	c.mu.Unlock()
+	if f != nil {
+		c.emit(Event{Kind: EventWait, Label: label})
+		t, err := f.wait(ctx)
+		// A failed early refresh leaves a token that the server may still accept.
+		if err == nil || !f.proactive || !errors.Is(err, ErrRefreshFailed) {
+			return t, err
+		}
+	}
+	t, err := c.load()
+	if err != nil || t.RefreshToken == "" || !c.judge.due(t.AccessToken, c.cfg.now()) {
+		return t, err
+	}
+	fresh, err := c.renew(ctx, label, t.AccessToken, true)
+	if err != nil && errors.Is(err, ErrRefreshFailed) && !c.judge.expired(t.AccessToken, c.cfg.now()) {
+		return t, nil // the server decides
+	}
+	return fresh, err
+}
+
+// renew returns a pair newer than stale: the stored one if it already is (another request,
+// tab or the app replaced it), else the result of the one refresh in flight, started here if
+// there is none.
+func (c *Client) renew(ctx context.Context, label, stale string, proactive bool) (Tokens, error) {
+	c.mu.Lock()
+	f := c.flight
+	if f == nil {
+		// Under mu, so no refresh can start or finish between this read and the decision.
+		t, err := c.store.Load()
+		switch {
+		case err != nil:
+			c.mu.Unlock()
+			return Tokens{}, refreshFailed(fmt.Errorf("reading the tokens: %w", err))
+		case !t.IsZero() && t.AccessToken != stale:
+			c.mu.Unlock()
+			c.emit(Event{Kind: EventAdopted, Label: label})
+			return t, nil
+		case t.RefreshToken == "":
+			lost := c.endSessionLocked()
+			c.mu.Unlock()
+			return Tokens{}, c.sessionLost(lost, errors.New("no refresh token is stored"), 0, 0)
+		}
+		f = newFlight(proactive)
+		c.flight = f
+		c.mu.Unlock()
+		go c.run(f, t)
+	} else {
+		c.mu.Unlock()
+		c.emit(Event{Kind: EventWait, Label: label})
+	}
+	return f.wait(ctx)
+}
+
+// run performs the refresh of f and publishes its result to every waiter, whatever happens.
+func (c *Client) run(f *flight, from Tokens) {
+	defer func() {
+		if p := recover(); p != nil {
+			f.tokens, f.err = Tokens{}, refreshFailed(&panicError{value: p})
+		}
+		c.mu.Lock()
+		c.flight = nil
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	f.tokens, f.err = c.refresh(from)
+}
+
+// refresh exchanges from's refresh token for a new pair, under the cross-client lock, and
+// saves it. The whole of it is bounded by the refreshTimeout option.
+func (c *Client) refresh(from Tokens) (Tokens, error) {
+	ctx, cancel := context.WithTimeoutCause(context.Background(), c.cfg.refreshTimeout,
+		fmt.Errorf("no reply within %v: %w", c.cfg.refreshTimeout, context.DeadlineExceeded))
+	defer cancel()
+
+	unlock, err := within(ctx, func() (func(), error) { return c.cfg.locker.Lock(ctx) }, func(u func()) { u() })
+	if err != nil {
+		return c.refreshFailed(fmt.Errorf("waiting for the refresh lock: %w", err), 0, 0)
+	}
+	defer unlock()
+
+	// Whoever held the lock before may have refreshed already, or ended the session.
+	cur, err := c.store.Load()
+	switch {
+	case err != nil:
+		return c.refreshFailed(fmt.Errorf("reading the tokens: %w", err), 0, 0)
+	case cur.IsZero():
+		return c.sessionEnded()
+	case cur.AccessToken != from.AccessToken:
+		c.emit(Event{Kind: EventAdopted})
+		return cur, nil
+	}
+
+	c.emit(Event{Kind: EventRefresh})
+	resp, err := within(ctx, func() (*Response, error) {
+		return c.transport.Send(ctx, c.refreshRequest(cur.RefreshToken))
+	}, nil)
+	if err == nil && resp == nil {
+		err = errors.New("the transport returned no response")
+	}
+	if err != nil {
+		return c.refreshFailed(err, 0, 0)
+	}
+	r := c.readRefreshReply(resp, cur)
+	switch r.outcome {
+	case relogin:
+		c.mu.Lock()
+		lost := c.endSessionLocked()
+		c.mu.Unlock()
+		return Tokens{}, c.sessionLost(lost, r.cause, r.status, r.code)
+	case failed:
+		return c.refreshFailed(r.cause, r.status, r.code)
+	}
+
+	c.mu.Lock()
+	// The app may have logged out or in while the call was out: keep what it did.
+	now, err := c.store.Load()
+	if err == nil && now == cur {
+		err = c.store.Save(r.tokens)
+	}
+	c.mu.Unlock()
+	switch {
+	case err != nil:
+		return c.refreshFailed(fmt.Errorf("saving the new tokens: %w", err), 0, 0)
+	case now != cur && now.IsZero():
+		return c.sessionEnded()
+	case now != cur:
+		c.emit(Event{Kind: EventAdopted})
+		return now, nil
+	}
+	c.judge.arrived(r.tokens.AccessToken, c.cfg.now())
+	c.sessionOver.Store(false)
+	c.emit(Event{Kind: EventRefreshed})
+	return r.tokens, nil
+}
+
+func (c *Client) refreshFailed(cause error, status, code int) (Tokens, error) {
+	c.emit(Event{Kind: EventRefreshFailed, Status: status, Code: code, Err: cause})
+	return Tokens{}, refreshFailed(cause)
+}
+
+// sessionEnded is the answer when the tokens were cleared while a refresh waited for its
+// turn: the app (or another tab) logged out, or another tab lost the session.
+func (c *Client) sessionEnded() (Tokens, error) {
+	lost := c.sessionOver.CompareAndSwap(false, true)
+	return Tokens{}, c.sessionLost(lost, errors.New("the tokens were cleared"), 0, 0)
+}
+
+// endSessionLocked clears the tokens and reports whether this is the first news of the
+// session's loss. c.mu must be held, so that clearing cannot undo a SetTokens.
+func (c *Client) endSessionLocked() bool {
+	_ = c.store.Clear() // best effort: a store that cannot clear will answer the same way next time
+	return c.sessionOver.CompareAndSwap(false, true)
+}
+
+// sessionLost reports the loss (once per session: first says whether this is the first
+// news of it) and returns the error every waiter gets.
+func (c *Client) sessionLost(first bool, cause error, status, code int) error {
+	if first {
+		c.emit(Event{Kind: EventRelogin, Status: status, Code: code, Err: cause})
+	}
+	return fmt.Errorf("%w: %w", ErrSessionExpired, cause)
+}
+
+// load reads the store; tokens there mean a session, whose loss will be news again.
+func (c *Client) load() (Tokens, error) {
+	t, err := c.store.Load()
+	if err != nil {
+		return Tokens{}, fmt.Errorf("authfetch: reading the tokens: %w", err)
+	}
+	if !t.IsZero() && c.sessionOver.Load() {
+		c.sessionOver.Store(false)
+	}
+	return t, nil
+}
+
+// SetTokens stores a new pair, after the app's own login. The refresh token may be empty
+// for a backend that has none; an expiry then ends the session.
+func (c *Client) SetTokens(t Tokens) error {
+	if t.AccessToken == "" {
+		return fmt.Errorf("%w: accessToken must be a non-empty string", ErrInvalidTokens)
+	}
+	for name, v := range map[string]string{"accessToken": t.AccessToken, "refreshToken": t.RefreshToken} {
+		if strings.ContainsAny(v, "\x00\r\n") {
+			return fmt.Errorf("%w: %s must not contain line breaks or NUL, which no header can carry", ErrInvalidTokens, name)
+		}
+	}
+	c.mu.Lock()
+	err := c.store.Save(t)
+	c.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("authfetch: saving the tokens: %w", err)
+	}
+	c.sessionOver.Store(false)
+	c.judge.arrived(t.AccessToken, c.cfg.now())
+	return nil
+}
+
+// Tokens returns the stored pair, or the zero Tokens when there is none.
+func (c *Client) Tokens() (Tokens, error) { return c.store.Load() }
+
+// ClearTokens ends the session, as a logout does. It sends no relogin event: the app knows.
+func (c *Client) ClearTokens() error {
+	c.mu.Lock()
+	err := c.store.Clear()
+	c.mu.Unlock()
+	c.sessionOver.Store(true)
+	return err
+}
+
+// Refresh refreshes now, sharing any refresh in flight, and returns the new pair.
+func (c *Client) Refresh(ctx context.Context) (Tokens, error) {
+	t, err := c.load()
+	if err != nil {
+		return Tokens{}, err
+	}
+	return c.renew(ctx, "", t.AccessToken, false)
+}
+
+// Header returns the header that carries accessToken: its name and value.
+func (c *Client) Header(accessToken string) (name, value string) {
+	return c.cfg.headerName, c.cfg.headerPrefix + accessToken
+}
+
+// AllowsOrigin reports whether a request to origin (as the browser serialises it, e.g.
+// "https://api.example.com") may carry the token: baseURL's origin and allowedOrigins only.
+func (c *Client) AllowsOrigin(origin string) bool { return c.cfg.origins[origin] }
+
+// Now is the client's clock.
+func (c *Client) Now() time.Time { return c.cfg.now() }

@@ -1,0 +1,21 @@
+// Package refresh is authfetch's engine: the rules that decide when an access token is
+// refreshed, which requests wait for that refresh, what is replayed and what the app is told.
+//
+// It is pure Go and knows nothing of the browser. The browser bridge hands it small
+// interfaces: a [Store] for the token pair, a [Transport] for the refresh call, a [Locker]
+// that serialises refreshes across tabs, and, per request, an [Attempt] that sends the
+// request once with a given access token. Everything here builds and tests natively.
+//
+// The contract, kept by [Client]:
+//
+//   - One refresh per expiry, however many requests are in flight. A request whose reply
+//     says "expired" for a token older than the stored one is replayed with the stored one
+//     and starts no refresh.
+//   - Requests started while a refresh runs wait for it and go out with the new token.
+//   - Each request is replayed at most once.
+//   - A refresh that fails leaves the tokens in place and fails its waiters with
+//     [ErrRefreshFailed]; a refresh the server refuses clears the tokens, fails its waiters
+//     with [ErrSessionExpired] and reports one relogin [Event] per lost session.
+//   - Nothing waits forever: the refresh has a deadline, a waiter whose context ends leaves
+//     at once, and a panic inside the refresh reaches every waiter as an error.
+package refresh

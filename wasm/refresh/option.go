@@ -1,0 +1,357 @@
+package refresh
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Option configures a Client. Options are checked together when the client is made; an
+// invalid one makes New fail with an *OptionError naming it.
+type Option func(*config)
+
+// TokenPlacement says where the refresh call carries the refresh token.
+type TokenPlacement string
+
+const (
+	InPath   TokenPlacement = "path"   // substituted for {refreshToken} in the refresh URL (the protocol's default)
+	InBody   TokenPlacement = "body"   // a field of a JSON body
+	InHeader TokenPlacement = "header" // a request header
+)
+
+// Defaults: the protocol of the seed's backend (PROTOCOL.md), spoken with no options.
+const (
+	DefaultHeaderName       = "X-Token"
+	DefaultRefreshURL       = "{baseURL}/refreshJwt/{refreshToken}"
+	DefaultRefreshMethod    = "POST"
+	DefaultRefreshBodyField = "refreshToken"
+	DefaultRefreshHeader    = "X-Refresh-Token"
+	DefaultCodePath         = "code"
+	DefaultAccessTokenPath  = "data.token"
+	DefaultRefreshTokenPath = "data.refreshToken"
+	DefaultRefreshTimeout   = 15 * time.Second
+	DefaultRefreshMargin    = 30 * time.Second
+)
+
+// The default codes and statuses; functions, so no caller can change them.
+func defaultExpiredCodes() []int    { return []int{50014} }
+func defaultExpiredStatuses() []int { return []int{401} }
+func defaultReloginCodes() []int    { return []int{10007} }
+func defaultReloginStatuses() []int { return []int{401, 403} }
+
+type config struct {
+	baseURL         string
+	headerName      string
+	headerPrefix    string
+	expiredCodes    []int
+	expiredStatuses []int
+	reloginCodes    []int
+	reloginStatuses []int
+	codePath        []string
+
+	refreshURL       string
+	refreshMethod    string
+	refreshTokenIn   TokenPlacement
+	refreshTokenName string // the JSON field (InBody) or header (InHeader); unused InPath
+	accessTokenPath  []string
+	refreshTokenPath []string
+	refreshTimeout   time.Duration
+	refreshMargin    time.Duration
+
+	origins map[string]bool // normalised origins that may receive the token
+
+	now      func() time.Time
+	locker   Locker
+	observer func(Event)
+
+	errs []error // what the options found wrong, reported together by New
+}
+
+func defaultConfig() config {
+	return config{
+		headerName:       DefaultHeaderName,
+		expiredCodes:     defaultExpiredCodes(),
+		expiredStatuses:  defaultExpiredStatuses(),
+		reloginCodes:     defaultReloginCodes(),
+		reloginStatuses:  defaultReloginStatuses(),
+		codePath:         splitPath(DefaultCodePath),
+		refreshURL:       DefaultRefreshURL,
+		refreshMethod:    DefaultRefreshMethod,
+		refreshTokenIn:   InPath,
+		accessTokenPath:  splitPath(DefaultAccessTokenPath),
+		refreshTokenPath: splitPath(DefaultRefreshTokenPath),
+		refreshTimeout:   DefaultRefreshTimeout,
+		refreshMargin:    DefaultRefreshMargin,
+		origins:          map[string]bool{},
+		now:              time.Now,
+		locker:           noLocker{},
+	}
+}
+
+func (c *config) fail(option, format string, args ...any) {
+	c.errs = append(c.errs, optionErrorf(option, format, args...))
+}
+
+// WithBaseURL sets the base that relative request URLs are joined to (see ResolveURL) and
+// that {baseURL} in the refresh URL stands for.
+func WithBaseURL(base string) Option {
+	return func(c *config) {
+		if strings.ContainsAny(base, "\r\n\t") {
+			c.fail("baseURL", "must not contain control characters, got %q", base)
+		}
+		c.baseURL = base
+	}
+}
+
+// WithHeader sets the request header that carries the access token and the prefix written
+// before the token: ("X-Token", "") by default, ("Authorization", "Bearer ") for a
+// standard backend.
+func WithHeader(name, prefix string) Option {
+	return func(c *config) {
+		if !isToken(name) {
+			c.fail("headerName", "must be an HTTP header name, got %q", name)
+		}
+		if strings.ContainsAny(prefix, "\r\n") {
+			c.fail("headerPrefix", "must not contain line breaks, got %q", prefix)
+		}
+		c.headerName, c.headerPrefix = name, prefix
+	}
+}
+
+// WithExpiredCodes sets the body codes that mean "the access token expired" (default
+// 50014). None means only statuses say so.
+func WithExpiredCodes(codes ...int) Option {
+	return func(c *config) { c.expiredCodes = append([]int(nil), codes...) }
+}
+
+// WithExpiredStatuses sets the HTTP statuses that mean "the access token expired"
+// (default 401).
+func WithExpiredStatuses(statuses ...int) Option {
+	return func(c *config) { c.expiredStatuses = c.statuses("expiredStatuses", statuses) }
+}
+
+// WithReloginCodes sets the body codes of the refresh reply that mean "the refresh token
+// is dead, log in again" (default 10007).
+func WithReloginCodes(codes ...int) Option {
+	return func(c *config) { c.reloginCodes = append([]int(nil), codes...) }
+}
+
+// WithReloginStatuses sets the HTTP statuses of the refresh reply that mean "log in again"
+// (default 401 and 403).
+func WithReloginStatuses(statuses ...int) Option {
+	return func(c *config) { c.reloginStatuses = c.statuses("reloginStatuses", statuses) }
+}
+
+func (c *config) statuses(option string, statuses []int) []int {
+	for _, s := range statuses {
+		if s < 100 || s > 599 {
+			c.fail(option, "must hold HTTP statuses (100 to 599), got %d", s)
+		}
+	}
+	return append([]int(nil), statuses...)
+}
+
+// WithCodePath sets where a JSON reply keeps its business code, as dot-separated keys
+// (default "code").
+func WithCodePath(path string) Option {
+	return func(c *config) { c.codePath = c.path("codePath", path) }
+}
+
+// WithTokenPaths sets where the refresh reply keeps the new tokens (defaults "data.token"
+// and "data.refreshToken"). A reply without a new refresh token keeps the old one.
+func WithTokenPaths(accessPath, refreshPath string) Option {
+	return func(c *config) {
+		c.accessTokenPath = c.path("accessTokenPath", accessPath)
+		c.refreshTokenPath = c.path("refreshTokenPath", refreshPath)
+	}
+}
+
+func (c *config) path(option, p string) []string {
+	keys := splitPath(p)
+	for _, k := range keys {
+		if k == "" {
+			c.fail(option, "must be dot-separated keys such as \"data.token\", got %q", p)
+			break
+		}
+	}
+	return keys
+}
+
+// WithRefreshURL sets the refresh endpoint, a template in which {baseURL} and
+// {refreshToken} are replaced (default "{baseURL}/refreshJwt/{refreshToken}").
+func WithRefreshURL(template string) Option {
+	return func(c *config) { c.refreshURL = template }
+}
+
+// WithRefreshMethod sets the refresh call's HTTP method (default POST).
+func WithRefreshMethod(method string) Option {
+	return func(c *config) {
+		if !isToken(method) {
+			c.fail("refreshMethod", "must be an HTTP method, got %q", method)
+		}
+		c.refreshMethod = strings.ToUpper(method)
+	}
+}
+
+// WithRefreshToken sets where the refresh call carries the refresh token. name is the JSON
+// field (InBody, default "refreshToken") or the header (InHeader, default
+// "X-Refresh-Token"); it is ignored InPath, where {refreshToken} in the URL marks the place.
+func WithRefreshToken(in TokenPlacement, name string) Option {
+	return func(c *config) {
+		c.refreshTokenIn = in
+		switch in {
+		case InPath:
+			c.refreshTokenName = ""
+		case InBody:
+			c.refreshTokenName = cmp.Or(name, DefaultRefreshBodyField)
+		case InHeader:
+			c.refreshTokenName = cmp.Or(name, DefaultRefreshHeader)
+			if !isToken(c.refreshTokenName) {
+				c.fail("refreshTokenName", "must be an HTTP header name, got %q", name)
+			}
+		default:
+			c.fail("refreshTokenIn", "must be \"path\", \"body\" or \"header\", got %q", string(in))
+		}
+	}
+}
+
+// WithRefreshTimeout bounds a whole refresh, from waiting for another tab's refresh to the
+// reply (default 15 s). Nothing waits for a refresh longer than this.
+func WithRefreshTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d <= 0 {
+			c.fail("refreshTimeout", "must be positive, got %v", d)
+		}
+		c.refreshTimeout = d
+	}
+}
+
+// WithRefreshMargin makes the client refresh before sending when the access token expires
+// within d (default 30 s). For a short-lived token the margin shrinks to a quarter of the
+// token's lifetime, so it never makes every request refresh. Zero turns proactive refresh
+// off; the server's verdict alone then triggers it.
+func WithRefreshMargin(d time.Duration) Option {
+	return func(c *config) {
+		if d < 0 {
+			c.fail("refreshMargin", "must not be negative, got %v", d)
+		}
+		c.refreshMargin = d
+	}
+}
+
+// WithBaseOrigin names the origin of baseURL, which receives the token. The browser bridge
+// computes it the way fetch will resolve baseURL.
+func WithBaseOrigin(origin string) Option {
+	return func(c *config) { c.addOrigin("baseURL", origin) }
+}
+
+// WithAllowedOrigins names further origins (scheme://host[:port]) that receive the token.
+func WithAllowedOrigins(origins ...string) Option {
+	return func(c *config) {
+		for _, o := range origins {
+			c.addOrigin("allowedOrigins", o)
+		}
+	}
+}
+
+func (c *config) addOrigin(option, origin string) {
+	norm, err := NormalizeOrigin(origin)
+	if err != nil {
+		c.fail(option, "%v", err)
+		return
+	}
+	c.origins[norm] = true
+}
+
+// WithClock sets the clock used to judge token expiry (default time.Now).
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now == nil {
+			c.fail("clock", "must not be nil")
+			return
+		}
+		c.now = now
+	}
+}
+
+// WithLocker sets the lock that serialises refreshes among all clients sharing the store
+// (in the browser, tabs of one origin). Without it only this client's refreshes are
+// serialised.
+func WithLocker(l Locker) Option {
+	return func(c *config) {
+		if l == nil {
+			c.fail("locker", "must not be nil")
+			return
+		}
+		c.locker = l
+	}
+}
+
+// WithObserver sets a function told of every step (see Event). It is called from the
+// goroutine that took the step, never with a lock held, and must not block.
+func WithObserver(fn func(Event)) Option {
+	return func(c *config) { c.observer = fn }
+}
+
+// validate checks what no single option can check alone.
+func (c *config) validate() error {
+	switch {
+	case c.refreshURL == "":
+		c.fail("refreshURL", "must not be empty")
+	case c.refreshTokenIn == InPath && !strings.Contains(c.refreshURL, refreshTokenVar):
+		c.fail("refreshURL", "must contain %s when refreshTokenIn is \"path\", got %q", refreshTokenVar, c.refreshURL)
+	case c.refreshTokenIn != InPath && strings.Contains(c.refreshURL, refreshTokenVar):
+		c.fail("refreshURL", "must not contain %s when refreshTokenIn is %q: the token would travel in the URL", refreshTokenVar, string(c.refreshTokenIn))
+	}
+	if c.refreshTokenIn == InBody && (c.refreshMethod == "GET" || c.refreshMethod == "HEAD") {
+		c.fail("refreshMethod", "%s cannot carry the body that refreshTokenIn \"body\" needs", c.refreshMethod)
+	}
+	return errors.Join(c.errs...)
+}
+
+// NormalizeOrigin checks that s is an origin (http or https, a host, an optional port and
+// nothing else) and returns it as browsers serialise origins: lower case, default port
+// dropped.
+func NormalizeOrigin(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a URL", s)
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if (scheme != "http" && scheme != "https") || u.Host == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return "", fmt.Errorf("%q is not an origin such as \"https://api.example.com\"", s)
+	}
+	host := strings.ToLower(u.Hostname())
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	port := u.Port()
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		port = ""
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return scheme + "://" + host, nil
+}
+
+// isToken reports whether s is a non-empty RFC 9110 token (a header name or method).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' {
+			continue
+		}
+		if !strings.ContainsRune("!#$%&'*+-.^_`|~", rune(ch)) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,116 @@
+package refresh
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Request is the refresh call the engine wants made. Its shape comes from the options
+// (refreshURL, refreshMethod, refreshTokenIn), not from code.
+type Request struct {
+	Method string
+	URL    string // as the template produced it; may be relative to the page
+	Header map[string]string
+	Body   []byte
+}
+
+// Response is the refresh call's reply.
+type Response struct {
+	Status int
+	Body   []byte
+}
+
+// Transport makes the refresh call. It must return when ctx ends; the engine stops waiting
+// for it then in any case.
+type Transport interface {
+	Send(ctx context.Context, req *Request) (*Response, error)
+}
+
+// TransportFunc adapts a function to Transport.
+type TransportFunc func(ctx context.Context, req *Request) (*Response, error)
+
+// Send implements Transport.
+func (f TransportFunc) Send(ctx context.Context, req *Request) (*Response, error) {
+	return f(ctx, req)
+}
+
+const (
+	baseURLVar      = "{baseURL}"
+	refreshTokenVar = "{refreshToken}"
+)
+
+// refreshRequest builds the refresh call for refreshToken.
+func (c *Client) refreshRequest(refreshToken string) *Request {
+	u := strings.ReplaceAll(c.cfg.refreshURL, baseURLVar, strings.TrimRight(c.cfg.baseURL, "/"))
+	req := &Request{Method: c.cfg.refreshMethod, Header: map[string]string{"Accept": "application/json"}}
+	switch c.cfg.refreshTokenIn {
+	case InPath:
+		u = strings.ReplaceAll(u, refreshTokenVar, url.PathEscape(refreshToken))
+	case InBody:
+		body, _ := json.Marshal(map[string]string{c.cfg.refreshTokenName: refreshToken})
+		req.Body = body
+		req.Header["Content-Type"] = "application/json"
+	case InHeader:
+		req.Header[c.cfg.refreshTokenName] = refreshToken
+	}
+	req.URL = u
+	return req
+}
+
+// outcome is what a refresh reply means.
+type outcome int
+
+const (
+	renewed outcome = iota // new tokens
+	relogin                // the refresh token is dead
+	failed                 // the refresh did not complete; try again later
+)
+
+// refreshResult is a refresh reply, read.
+type refreshResult struct {
+	outcome outcome
+	tokens  Tokens // renewed: the new pair
+	status  int
+	code    int
+	cause   error // relogin, failed: why
+}
+
+// readRefreshReply decides what the refresh reply means. old is the pair refreshed from:
+// a reply without a new refresh token keeps the old one.
+func (c *Client) readRefreshReply(resp *Response, old Tokens) refreshResult {
+	r := refreshResult{status: resp.Status}
+	code, hasCode := c.BodyCode(resp.Body)
+	if hasCode {
+		r.code = code
+	}
+	switch {
+	case hasCode && slices.Contains(c.cfg.reloginCodes, code):
+		r.outcome, r.cause = relogin, fmt.Errorf("the refresh endpoint answered code %d", code)
+	case slices.Contains(c.cfg.reloginStatuses, resp.Status):
+		r.outcome, r.cause = relogin, fmt.Errorf("the refresh endpoint answered HTTP %d", resp.Status)
+	case resp.Status < 200 || resp.Status > 299:
+		r.outcome, r.cause = failed, fmt.Errorf("the refresh endpoint answered HTTP %d", resp.Status)
+	case !json.Valid(resp.Body):
+		r.outcome, r.cause = failed, errors.New("the refresh reply is not JSON")
+	default:
+		access, ok := lookupString(resp.Body, c.cfg.accessTokenPath)
+		if !ok {
+			r.outcome, r.cause = failed, fmt.Errorf("the refresh reply has no access token at %q", strings.Join(c.cfg.accessTokenPath, "."))
+			if hasCode {
+				r.cause = fmt.Errorf("%w (code %d)", r.cause, code)
+			}
+			break
+		}
+		refresh, ok := lookupString(resp.Body, c.cfg.refreshTokenPath)
+		if !ok {
+			refresh = old.RefreshToken
+		}
+		r.outcome, r.tokens = renewed, Tokens{AccessToken: access, RefreshToken: refresh}
+	}
+	return r
+}

@@ -1,0 +1,375 @@
+package refresh
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+func mustClient(t *testing.T, opts ...Option) *Client {
+	t.Helper()
+	c, err := New(&MemoryStore{}, TransportFunc(nil), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestClassify(t *testing.T) {
+	def := mustClient(t)
+	bearer := mustClient(t, WithExpiredCodes(), WithExpiredStatuses(401, 419))
+	tests := []struct {
+		name   string
+		c      *Client
+		reply  Reply
+		expect verdict
+	}{
+		{"default 50014", def, Reply{Status: 200, Code: 50014, HasCode: true}, expired},
+		{"default 401", def, Reply{Status: 401}, expired},
+		{"default ok", def, Reply{Status: 200, Code: 0, HasCode: true}, passThrough},
+		{"default business error", def, Reply{Status: 200, Code: 50008, HasCode: true}, passThrough},
+		{"default 500", def, Reply{Status: 500}, passThrough},
+		{"default 403", def, Reply{Status: 403}, passThrough},
+		{"code without HasCode", def, Reply{Status: 200, Code: 50014}, passThrough},
+		{"bearer 419", bearer, Reply{Status: 419}, expired},
+		{"bearer ignores codes", bearer, Reply{Status: 200, Code: 50014, HasCode: true}, passThrough},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.c.classify(tt.reply); got != tt.expect {
+				t.Errorf("classify(%+v) = %v, want %v", tt.reply, got, tt.expect)
+			}
+		})
+	}
+	if bearer.NeedsBodyCode() || !def.NeedsBodyCode() {
+		t.Error("NeedsBodyCode must follow expiredCodes")
+	}
+}
+
+func TestBodyCode(t *testing.T) {
+	nested := mustClient(t, WithCodePath("meta.status"))
+	tests := []struct {
+		body   string
+		c      *Client
+		code   int
+		hasOne bool
+	}{
+		{`{"code":50014,"message":"expired"}`, nil, 50014, true},
+		{`{"code":"50014"}`, nil, 50014, true},
+		{`{"code":" 7 "}`, nil, 7, true},
+		{`{"code":0,"data":{"code":9}}`, nil, 0, true},
+		{`{"code":5.0}`, nil, 5, true},
+		{`{"code":5.5}`, nil, 0, false},
+		{`{"code":1e99}`, nil, 0, false},
+		{`{"code":null}`, nil, 0, false},
+		{`{"code":true}`, nil, 0, false},
+		{`{"code":"abc"}`, nil, 0, false},
+		{`{"message":"no code"}`, nil, 0, false},
+		{`[1,2]`, nil, 0, false},
+		{`not json`, nil, 0, false},
+		{``, nil, 0, false},
+		{`{"meta":{"status":401}}`, nested, 401, true},
+		{`{"meta":"x"}`, nested, 0, false},
+	}
+	def := mustClient(t)
+	for _, tt := range tests {
+		c := tt.c
+		if c == nil {
+			c = def
+		}
+		code, ok := c.BodyCode([]byte(tt.body))
+		if code != tt.code || ok != tt.hasOne {
+			t.Errorf("BodyCode(%s) = %d, %v; want %d, %v", tt.body, code, ok, tt.code, tt.hasOne)
+		}
+	}
+}
+
+func TestOptionErrorsNameTheOption(t *testing.T) {
+	tests := []struct {
+		option string
+		opts   []Option
+	}{
+		{"headerName", []Option{WithHeader("X Token", "")}},
+		{"headerPrefix", []Option{WithHeader("Authorization", "Bearer\r\n")}},
+		{"expiredStatuses", []Option{WithExpiredStatuses(401, 999)}},
+		{"reloginStatuses", []Option{WithReloginStatuses(0)}},
+		{"codePath", []Option{WithCodePath("data..code")}},
+		{"accessTokenPath", []Option{WithTokenPaths("", "data.refreshToken")}},
+		{"refreshTokenPath", []Option{WithTokenPaths("data.token", "data.")}},
+		{"refreshURL", []Option{WithRefreshURL("")}},
+		{"refreshURL", []Option{WithRefreshURL("/api/refresh")}},
+		{"refreshURL", []Option{WithRefreshToken(InBody, "")}},
+		{"refreshMethod", []Option{WithRefreshMethod("PO ST")}},
+		{"refreshMethod", []Option{WithRefreshURL("/r"), WithRefreshToken(InBody, ""), WithRefreshMethod("GET")}},
+		{"refreshTokenIn", []Option{WithRefreshToken("query", "")}},
+		{"refreshTokenName", []Option{WithRefreshURL("/r"), WithRefreshToken(InHeader, "X Refresh")}},
+		{"refreshTimeout", []Option{WithRefreshTimeout(0)}},
+		{"refreshMargin", []Option{WithRefreshMargin(-time.Second)}},
+		{"allowedOrigins", []Option{WithAllowedOrigins("https://api.example.com/v1")}},
+		{"allowedOrigins", []Option{WithAllowedOrigins("ftp://example.com")}},
+		{"allowedOrigins", []Option{WithAllowedOrigins("example.com")}},
+		{"baseURL", []Option{WithBaseOrigin("not an origin")}},
+		{"baseURL", []Option{WithBaseURL("/api\n")}},
+		{"clock", []Option{WithClock(nil)}},
+		{"locker", []Option{WithLocker(nil)}},
+	}
+	for _, tt := range tests {
+		_, err := New(&MemoryStore{}, TransportFunc(nil), tt.opts...)
+		var oe *OptionError
+		if !errors.As(err, &oe) || oe.Option != tt.option || !errors.Is(err, ErrInvalidOption) {
+			t.Errorf("%s: New() error = %v, want an *OptionError naming %s", tt.option, err, tt.option)
+			continue
+		}
+		if !strings.Contains(err.Error(), "option "+tt.option+":") {
+			t.Errorf("%s: message %q does not name the option", tt.option, err)
+		}
+	}
+	if _, err := New(nil, nil); err == nil || !strings.Contains(err.Error(), "store") || !strings.Contains(err.Error(), "transport") {
+		t.Errorf("New(nil, nil) error = %v, want both store and transport named", err)
+	}
+}
+
+func TestNormalizeOrigin(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://API.example.com", "https://api.example.com"},
+		{"https://api.example.com/", "https://api.example.com"},
+		{"https://api.example.com:443", "https://api.example.com"},
+		{"http://localhost:80", "http://localhost"},
+		{"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
+		{"http://[::1]:8080", "http://[::1]:8080"},
+		{"https://example.com:8443", "https://example.com:8443"},
+		{"https://user@example.com", ""},
+		{"https://example.com?x", ""},
+		{"https://example.com#x", ""},
+		{"https://example.com/path", ""},
+		{"javascript:alert(1)", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		got, err := NormalizeOrigin(tt.in)
+		if tt.want == "" {
+			if err == nil {
+				t.Errorf("NormalizeOrigin(%q) = %q, want an error", tt.in, got)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("NormalizeOrigin(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	c := mustClient(t, WithBaseOrigin("http://localhost:8080"), WithAllowedOrigins("https://files.example.com"))
+	for origin, want := range map[string]bool{
+		"http://localhost:8080": true, "https://files.example.com": true,
+		"http://localhost:8081": false, "https://example.com": false, "null": false, "": false,
+	} {
+		if got := c.AllowsOrigin(origin); got != want {
+			t.Errorf("AllowsOrigin(%q) = %v, want %v", origin, got, want)
+		}
+	}
+}
+
+func TestResolveURL(t *testing.T) {
+	tests := []struct{ base, in, want string }{
+		{"/api", "/user/info", "/api/user/info"},
+		{"/api/", "/user/info", "/api/user/info"},
+		{"/api//", "user/info", "/api/user/info"},
+		{"/api", "user/info", "/api/user/info"},
+		{"/api", "", "/api"},
+		{"https://x.example/api", "/a?b=c", "https://x.example/api/a?b=c"},
+		{"/api", "https://other.example/a", "https://other.example/a"},
+		{"/api", "//other.example/a", "//other.example/a"},
+		{"/api", "HTTP://other.example/a", "HTTP://other.example/a"},
+		{"/api", "data:text/plain,hi", "data:text/plain,hi"},
+		{"/api", "blob:http://x/1", "blob:http://x/1"},
+		{"/api", "mailto:x", "/api/mailto:x"}, // as axios: no "//", so relative
+		{"", "/user/info", "/user/info"},
+	}
+	for _, tt := range tests {
+		c := mustClient(t, WithBaseURL(tt.base))
+		if got := c.ResolveURL(tt.in); got != tt.want {
+			t.Errorf("ResolveURL(%q) with baseURL %q = %q, want %q", tt.in, tt.base, got, tt.want)
+		}
+	}
+}
+
+// signed makes a JWT with the given claims (the client verifies no signature).
+func signed(t testing.TB, claims jwt.MapClaims) string {
+	t.Helper()
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte("test key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestReadClaims(t *testing.T) {
+	at := time.Unix(1_800_000_000, 0)
+	tests := []struct {
+		name   string
+		token  string
+		hasExp bool
+		hasIat bool
+	}{
+		{"exp and iat", signed(t, jwt.MapClaims{"exp": at.Unix(), "iat": at.Unix() - 60}), true, true},
+		{"float exp", signed(t, jwt.MapClaims{"exp": float64(at.Unix()) + 0.5}), true, false},
+		{"no exp", signed(t, jwt.MapClaims{"sub": "x"}), false, false},
+		{"string exp", signed(t, jwt.MapClaims{"exp": "tomorrow"}), false, false},
+		{"expired long ago", signed(t, jwt.MapClaims{"exp": 1}), true, false},
+		{"not a jwt", "opaque-token-123", false, false},
+		{"three dots of garbage", "a.b.c", false, false},
+		{"empty", "", false, false},
+	}
+	for _, tt := range tests {
+		c := readClaims(tt.token)
+		if c.hasExp != tt.hasExp || c.hasIat != tt.hasIat {
+			t.Errorf("%s: readClaims = %+v, want hasExp %v hasIat %v", tt.name, c, tt.hasExp, tt.hasIat)
+		}
+	}
+	if c := readClaims(tests[0].token); !c.exp.Equal(at) || !c.iat.Equal(at.Add(-time.Minute)) {
+		t.Errorf("readClaims times = %v, %v", c.exp, c.iat)
+	}
+}
+
+func TestRefreshDue(t *testing.T) {
+	t0 := time.Unix(1_800_000_000, 0)
+	life := func(d time.Duration) claims {
+		return claims{iat: t0, exp: t0.Add(d), hasIat: true, hasExp: true}
+	}
+	tests := []struct {
+		name   string
+		c      claims
+		at     time.Duration // server time after t0
+		margin time.Duration
+		want   bool
+	}{
+		{"1h token, fresh", life(time.Hour), 0, 30 * time.Second, false},
+		{"1h token, 31s left", life(time.Hour), time.Hour - 31*time.Second, 30 * time.Second, false},
+		{"1h token, 30s left", life(time.Hour), time.Hour - 30*time.Second, 30 * time.Second, true},
+		{"1h token, past exp", life(time.Hour), 2 * time.Hour, 30 * time.Second, true},
+		{"20s token, fresh: margin shrinks", life(20 * time.Second), 0, 30 * time.Second, false},
+		{"20s token, 10s left", life(20 * time.Second), 10 * time.Second, 30 * time.Second, false},
+		{"20s token, 5s left", life(20 * time.Second), 15 * time.Second, 30 * time.Second, true},
+		{"no iat: full margin", claims{exp: t0.Add(20 * time.Second), hasExp: true}, 0, 30 * time.Second, true},
+		{"no exp", claims{}, 0, 30 * time.Second, false},
+		{"margin off", life(time.Hour), 2 * time.Hour, 0, false},
+	}
+	for _, tt := range tests {
+		if got := refreshDue(tt.c, t0.Add(tt.at), tt.margin); got != tt.want {
+			t.Errorf("%s: refreshDue = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestRefreshRequestShape(t *testing.T) {
+	tests := []struct {
+		name   string
+		opts   []Option
+		method string
+		url    string
+		header map[string]string
+		body   string
+	}{
+		{"protocol default", []Option{WithBaseURL("/api/")}, "POST", "/api/refreshJwt/r%2F1%20x", nil, ""},
+		{"json body", []Option{WithBaseURL("https://a.example/api"), WithRefreshURL("{baseURL}/auth/refresh"), WithRefreshToken(InBody, "")},
+			"POST", "https://a.example/api/auth/refresh", map[string]string{"Content-Type": "application/json"}, `{"refreshToken":"r/1 x"}`},
+		{"custom field", []Option{WithRefreshURL("/token"), WithRefreshToken(InBody, "refresh_token"), WithRefreshMethod("put")},
+			"PUT", "/token", nil, `{"refresh_token":"r/1 x"}`},
+		{"header", []Option{WithRefreshURL("/token"), WithRefreshToken(InHeader, "")}, "POST", "/token",
+			map[string]string{"X-Refresh-Token": "r/1 x"}, ""},
+	}
+	for _, tt := range tests {
+		req := mustClient(t, tt.opts...).refreshRequest("r/1 x")
+		if req.Method != tt.method || req.URL != tt.url || string(req.Body) != tt.body {
+			t.Errorf("%s: request = %s %s %q; want %s %s %q", tt.name, req.Method, req.URL, req.Body, tt.method, tt.url, tt.body)
+		}
+		for k, v := range tt.header {
+			if req.Header[k] != v {
+				t.Errorf("%s: header %s = %q, want %q", tt.name, k, req.Header[k], v)
+			}
+		}
+	}
+}
+
+func TestReadRefreshReply(t *testing.T) {
+	old := Tokens{AccessToken: "a0", RefreshToken: "r0"}
+	ok := func(v any) []byte { b, _ := json.Marshal(v); return b }
+	tests := []struct {
+		name    string
+		status  int
+		body    []byte
+		outcome outcome
+		tokens  Tokens
+	}{
+		{"rotated", 200, ok(map[string]any{"code": 0, "data": map[string]any{"token": "a1", "refreshToken": "r1"}}), renewed, Tokens{"a1", "r1"}},
+		{"access only keeps refresh", 200, ok(map[string]any{"data": map[string]any{"token": "a1"}}), renewed, Tokens{"a1", "r0"}},
+		{"10007", 200, ok(map[string]any{"code": 10007, "message": "expired"}), relogin, Tokens{}},
+		{"401", 401, []byte(`{}`), relogin, Tokens{}},
+		{"403 not json", 403, []byte(`<html>`), relogin, Tokens{}},
+		{"500", 500, []byte(`{"code":0}`), failed, Tokens{}},
+		{"302", 302, nil, failed, Tokens{}},
+		{"malformed", 200, []byte(`{"code":0,"data":`), failed, Tokens{}},
+		{"missing token", 200, ok(map[string]any{"code": 0, "data": map[string]any{}}), failed, Tokens{}},
+		{"empty token", 200, ok(map[string]any{"code": 0, "data": map[string]any{"token": ""}}), failed, Tokens{}},
+		{"number token", 200, ok(map[string]any{"code": 0, "data": map[string]any{"token": 5}}), failed, Tokens{}},
+		{"business error", 200, ok(map[string]any{"code": 50000, "message": "db down"}), failed, Tokens{}},
+	}
+	c := mustClient(t)
+	for _, tt := range tests {
+		r := c.readRefreshReply(&Response{Status: tt.status, Body: tt.body}, old)
+		if r.outcome != tt.outcome || r.tokens != tt.tokens || (r.outcome != renewed && r.cause == nil) {
+			t.Errorf("%s: got outcome %v tokens %+v cause %v; want %v %+v", tt.name, r.outcome, r.tokens, r.cause, tt.outcome, tt.tokens)
+		}
+	}
+}
+
+func TestIsAbsoluteURL(t *testing.T) {
+	for s, want := range map[string]bool{
+		"http://a": true, "https://a/b": true, "//a/b": true, "git+ssh://x": true, "A1.b-c+d://x": true,
+		"/a": false, "a": false, "1http://x": false, "http:/a": false, ":/": false, "": false,
+		"data:,x": true, "BLOB:x": true,
+	} {
+		if got := isAbsoluteURL(s); got != want {
+			t.Errorf("isAbsoluteURL(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func FuzzReadClaims(f *testing.F) {
+	f.Add(signed(f, jwt.MapClaims{"exp": 1, "iat": 0}))
+	f.Add("a.b.c")
+	f.Add("eyJhbGciOiJIUzI1NiJ9.eyJleHAiOiJ4In0.x")
+	f.Fuzz(func(t *testing.T, token string) {
+		c := readClaims(token)
+		j := expiryJudge{margin: 30 * time.Second}
+		j.arrived(token, time.Now())
+		_ = j.due(token, time.Now()) || j.expired(token, time.Now())
+		if !c.hasExp && j.expired(token, time.Now()) {
+			t.Fatal("a token without exp counted as expired")
+		}
+	})
+}
+
+func FuzzReplyClassifier(f *testing.F) {
+	f.Add([]byte(`{"code":50014}`), 200)
+	f.Add([]byte(`{"code":"1e3"}`), 401)
+	f.Add([]byte(`{"code":0,"data":{"token":"a","refreshToken":"b"}}`), 200)
+	c, err := New(&MemoryStore{}, TransportFunc(nil), WithCodePath("a.code"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	def, _ := New(&MemoryStore{}, TransportFunc(nil))
+	f.Fuzz(func(t *testing.T, body []byte, status int) {
+		for _, cl := range []*Client{c, def} {
+			code, has := cl.BodyCode(body)
+			_ = cl.classify(Reply{Status: status, Code: code, HasCode: has})
+			r := cl.readRefreshReply(&Response{Status: status, Body: body}, Tokens{AccessToken: "a", RefreshToken: "r"})
+			if r.outcome == renewed && r.tokens.AccessToken == "" {
+				t.Fatal("renewed with an empty access token")
+			}
+		}
+	})
+}
