@@ -1,0 +1,125 @@
+// Command authfetch-server serves the authfetch demo: the project root (index.html,
+// js/, the wasm build) at / and the reference backend of package server at /api/.
+//
+//	go run ./server/cmd/authfetch-server -root .
+//
+// It is a demo server: in-memory users (demo / demo), short token lifetimes, and, by
+// default, the admin endpoints that let anyone expire tokens or break refreshes.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"mime"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/authfetch/authfetch/server"
+)
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("authfetch-server: ")
+
+	defaultPort := os.Getenv("PORT")
+	if defaultPort == "" {
+		defaultPort = "8080"
+	}
+	addr := flag.String("addr", "127.0.0.1:"+defaultPort, "listen address (default port: $PORT, else 8080)")
+	port := flag.Int("port", 0, "listen on 127.0.0.1:`port` (overrides the port of -addr)")
+	root := flag.String("root", ".", "`directory` served at / (the project root, with index.html and js/)")
+	accessTTL := flag.Duration("access-ttl", server.DefaultAccessTTL, "access token lifetime")
+	refreshTTL := flag.Duration("refresh-ttl", server.DefaultRefreshTTL, "refresh token lifetime")
+	key := flag.String("key", "", "HS256 key, at least 32 bytes; demo only (default: random per start, so tokens die with the process)")
+	// On by default because the demo page and the browser tests drive the server
+	// through these endpoints; turn off to see the plain protocol only.
+	admin := flag.Bool("admin", true, "mount /api/admin/ and /api/hold (demos and tests only: unauthenticated)")
+	flag.Parse()
+
+	if *port != 0 {
+		host, _, err := net.SplitHostPort(*addr)
+		if err != nil {
+			log.Fatalf("-addr %q: %v", *addr, err)
+		}
+		*addr = net.JoinHostPort(host, strconv.Itoa(*port))
+	}
+	if fi, err := os.Stat(*root); err != nil || !fi.IsDir() {
+		log.Fatalf("-root %q is not a directory", *root)
+	}
+
+	cfg := server.Config{AccessTTL: *accessTTL, RefreshTTL: *refreshTTL, Admin: *admin}
+	if *key != "" {
+		cfg.Key = []byte(*key)
+	}
+	s, err := server.New(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Go's built-in table lacks .wasm on some systems, and browsers refuse to stream-
+	// compile a module served with any other type.
+	if err := mime.AddExtensionType(".wasm", "application/wasm"); err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", s.Handler())
+	mux.Handle("/", noStore(http.FileServer(http.Dir(*root))))
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Shutdown waits for open requests, and hanging refreshes and held requests only
+	// end with s.Close, so they are ended as soon as shutting down begins.
+	srv.RegisterOnShutdown(s.Close)
+
+	fmt.Printf("authfetch demo: %s (demo user: demo / demo)\n", pageURL(ln.Addr()))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		log.Fatal(err)
+	case <-ctx.Done():
+	}
+	stop() // a second signal kills the process at once
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		log.Print(err)
+	}
+	s.Close()
+}
+
+// noStore makes the browser fetch every static file anew, so the demo always loads
+// the latest build of the wasm and the JS.
+func noStore(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// pageURL is the address to open in a browser: a wildcard host becomes 127.0.0.1.
+func pageURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String() + "/"
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}

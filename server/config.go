@@ -1,0 +1,72 @@
+package server
+
+import (
+	"fmt"
+	"maps"
+	"time"
+)
+
+// Defaults are short so that a demo shows expiry and refresh within a minute.
+const (
+	DefaultAccessTTL  = 30 * time.Second
+	DefaultRefreshTTL = 10 * time.Minute
+)
+
+// Config configures a Server. The zero value is a working demo server.
+type Config struct {
+	// Users maps user names to passwords. Nil or empty means one user, demo / demo.
+	Users map[string]string
+
+	// Key is the HS256 key, at least 32 bytes (RFC 7518, section 3.2). Nil means 32
+	// random bytes per New, so tokens die with the process. A fixed key (for example
+	// from a flag) is for demos only.
+	Key []byte
+
+	// AccessTTL and RefreshTTL are the token lifetimes; zero means the default.
+	AccessTTL  time.Duration
+	RefreshTTL time.Duration
+
+	// Now is the clock for issuing and for validating tokens; nil means time.Now.
+	// Tests move it to expire tokens without sleeping.
+	Now func() time.Time
+
+	// Admin mounts /api/admin/ and /api/hold, which let anyone expire or revoke tokens,
+	// make refreshes fail and hold requests. For demos and tests only.
+	Admin bool
+}
+
+// withDefaults returns a copy of c with defaults filled in, or an error naming the
+// first invalid field.
+func (c Config) withDefaults() (Config, error) {
+	if c.AccessTTL < 0 {
+		return c, fmt.Errorf("%w: Config.AccessTTL = %v", ErrNegativeTTL, c.AccessTTL)
+	}
+	if c.RefreshTTL < 0 {
+		return c, fmt.Errorf("%w: Config.RefreshTTL = %v", ErrNegativeTTL, c.RefreshTTL)
+	}
+	if c.Key != nil && len(c.Key) < 32 {
+		return c, fmt.Errorf("%w: Config.Key has %d bytes", ErrShortKey, len(c.Key))
+	}
+	if _, ok := c.Users[""]; ok {
+		return c, fmt.Errorf("%w in Config.Users", ErrEmptyUsername)
+	}
+	if c.AccessTTL == 0 {
+		c.AccessTTL = DefaultAccessTTL
+	}
+	if c.RefreshTTL == 0 {
+		c.RefreshTTL = DefaultRefreshTTL
+	}
+	// Copied so that the caller changing its map later cannot race with logins.
+	if len(c.Users) == 0 {
+		c.Users = map[string]string{"demo": "demo"}
+	} else {
+		c.Users = maps.Clone(c.Users)
+	}
+	if c.Key != nil {
+		c.Key = append([]byte(nil), c.Key...)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c, nil
+}

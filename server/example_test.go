@@ -1,0 +1,97 @@
+package server_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/authfetch/authfetch/server"
+)
+
+// post sends a JSON body and decodes the reply's code and message.
+func post(url, body string) (code int, message string, data json.RawMessage) {
+	res, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer res.Body.Close()
+	var reply struct {
+		Code    int             `json:"code"`
+		Message string          `json:"message"`
+		Data    json.RawMessage `json:"data"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&reply); err != nil {
+		log.Fatal(err)
+	}
+	return reply.Code, reply.Message, reply.Data
+}
+
+func ExampleNew() {
+	s, err := server.New(server.Config{}) // one user, demo / demo
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	mux := http.NewServeMux()
+	mux.Handle("/api/", s.Handler())
+	ts := httptest.NewServer(mux)
+	defer ts.Close()
+
+	code, msg, _ := post(ts.URL+"/api/login", `{"username":"demo","password":"nope"}`)
+	fmt.Println(code, msg)
+	code, msg, data := post(ts.URL+"/api/login", `{"username":"demo","password":"demo"}`)
+	fmt.Println(code, msg)
+
+	var pair struct{ Token, RefreshToken string }
+	if err := json.Unmarshal(data, &pair); err != nil {
+		log.Fatal(err)
+	}
+	code, msg, _ = post(ts.URL+"/api/refreshJwt/"+pair.RefreshToken, "")
+	fmt.Println(code, msg)
+	// A refresh token is single-use: presenting it again ends the session.
+	code, msg, _ = post(ts.URL+"/api/refreshJwt/"+pair.RefreshToken, "")
+	fmt.Println(code, msg)
+	// Output:
+	// 60204 wrong username or password
+	// 0 ok
+	// 0 ok
+	// 10007 refresh token expired, please log in again
+}
+
+func ExampleServer_Middleware() {
+	s, err := server.New(server.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	mux := http.NewServeMux()
+	mux.Handle("GET /orders", s.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, _ := server.Subject(r.Context())
+		fmt.Fprintf(w, "orders of %s", user)
+	})))
+	ts := httptest.NewServer(mux)
+	defer ts.Close()
+
+	access, _, err := s.IssuePair("ann")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, token := range []string{access, ""} {
+		req, _ := http.NewRequest("GET", ts.URL+"/orders", nil)
+		req.Header.Set("X-Token", token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			log.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		fmt.Println(strings.TrimSpace(string(body)))
+	}
+	// Output:
+	// orders of ann
+	// {"code":50008,"message":"missing token"}
+}

@@ -1,0 +1,88 @@
+package server
+
+import (
+	"context"
+	"sync"
+)
+
+// gates hold requests of /api/hold until a test releases them, so browser tests can
+// order events (this reply arrives after that refresh) without sleeping.
+type gates struct {
+	mu   sync.Mutex
+	byID map[string]chan struct{} // closed when released; guarded by mu
+}
+
+// channel returns the gate's channel, creating the gate (holding) if new.
+func (g *gates) channel(name string) chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.channelLocked(name)
+}
+
+func (g *gates) channelLocked(name string) chan struct{} {
+	if g.byID == nil {
+		g.byID = make(map[string]chan struct{})
+	}
+	ch := g.byID[name]
+	if ch == nil {
+		ch = make(chan struct{})
+		g.byID[name] = ch
+	}
+	return ch
+}
+
+// release lets the current and all future waiters of the gate through. Idempotent.
+func (g *gates) release(name string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	closeOnce(g.channelLocked(name))
+}
+
+// reset releases every waiter and forgets all gates, so the next waiter of any name
+// waits again.
+func (g *gates) reset() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, ch := range g.byID {
+		closeOnce(ch)
+	}
+	g.byID = nil
+}
+
+// closeOnce closes ch unless it is closed; the caller holds mu, so no one else closes it
+// meanwhile.
+func closeOnce(ch chan struct{}) {
+	select {
+	case <-ch:
+	default:
+		close(ch)
+	}
+}
+
+// waitResult says why a wait ended.
+type waitResult int
+
+const (
+	released waitResult = iota
+	canceled
+	closed
+)
+
+// wait blocks until the gate is released, ctx ends or the server is closed.
+func (s *Server) wait(ctx context.Context, name string) waitResult {
+	ch := s.gates.channel(name)
+	if s.testHookWaiting != nil {
+		s.testHookWaiting(name)
+	}
+	select {
+	case <-ch:
+		return released
+	case <-ctx.Done():
+		return canceled
+	case <-s.closed:
+		return closed
+	}
+}
+
+// ReleaseGate lets every current and future request of /api/hold?gate=name through.
+func (s *Server) ReleaseGate(name string) { s.gates.release(name) }

@@ -1,0 +1,46 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// reply is the body of every JSON answer (PROTOCOL.md).
+type reply struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Data    any    `json:"data,omitempty"`
+}
+
+// answer writes a JSON reply and counts the codes that Stats reports. Successes are
+// counted by the callers, which know what succeeded.
+func (s *Server) answer(w http.ResponseWriter, status, code int, message string, data any) {
+	switch code {
+	case CodeRelogin:
+		s.stats.reloginAnswers.Add(1)
+	case CodeTokenExpired:
+		s.stats.expiredAnswers.Add(1)
+	case CodeInvalidToken:
+		s.stats.invalidAnswers.Add(1)
+	}
+	writeJSON(w, status, reply{Code: code, Message: message, Data: data})
+}
+
+func (s *Server) ok(w http.ResponseWriter, data any) {
+	s.answer(w, http.StatusOK, CodeOK, msgOK, data)
+}
+
+func (s *Server) relogin(w http.ResponseWriter) {
+	s.answer(w, http.StatusOK, CodeRelogin, msgRelogin, nil)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	// Replies carry tokens; no cache may keep them (RFC 6749, section 5.1).
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	// An error here means the client went away; there is no one left to tell.
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,156 @@
+package server
+
+import (
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Server is the reference backend. Its methods are safe for concurrent use.
+type Server struct {
+	cfg     Config // defaults filled in
+	key     []byte
+	parser  *jwt.Parser
+	handler http.Handler
+
+	// generation is stamped on access tokens; ExpireAccessTokens bumps it, and tokens
+	// with an older one are expired.
+	generation atomic.Uint64
+
+	sessions *sessions
+	gates    gates
+	faults   faults
+	stats    counters
+
+	closed    chan struct{} // closed by Close: ends hanging refreshes and gate waiters
+	closeOnce sync.Once
+
+	// Test hooks, called when a request starts to hang or to wait at a gate, so tests
+	// can act at that moment without sleeping. Set before serving.
+	testHookHanging func()
+	testHookWaiting func(gate string)
+}
+
+// New returns a Server configured by cfg, or an error naming the invalid field.
+func New(cfg Config) (*Server, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:      cfg,
+		key:      cfg.Key,
+		sessions: newSessions(),
+		closed:   make(chan struct{}),
+	}
+	if s.key == nil {
+		s.key = make([]byte, 32)
+		rand.Read(s.key) // never fails (crypto/rand, Go 1.24+)
+	}
+	s.generation.Store(1)
+	s.parser = jwt.NewParser(
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithTimeFunc(cfg.Now),
+		jwt.WithExpirationRequired(),
+	)
+	s.handler = s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/login", s.handleLogin)
+	// The seed's route carries the token in the path; the second one takes it from
+	// a header or the body, for clients that keep tokens out of URLs and logs.
+	mux.HandleFunc("POST /api/refreshJwt/{refreshToken}", s.handleRefresh)
+	mux.HandleFunc("POST /api/refreshJwt", s.handleRefresh)
+	mux.Handle("GET /api/user/info", s.Middleware(http.HandlerFunc(s.handleUserInfo)))
+	mux.Handle("/api/echo", s.Middleware(http.HandlerFunc(s.handleEcho)))
+	if s.cfg.Admin {
+		mux.HandleFunc("GET /api/hold", s.handleHold)
+		mux.HandleFunc("POST /api/admin/release", s.handleRelease)
+		mux.HandleFunc("POST /api/admin/reset", s.handleReset)
+		mux.HandleFunc("POST /api/admin/expire-access", s.handleExpireAccess)
+		mux.HandleFunc("POST /api/admin/revoke-refresh", s.handleRevokeRefresh)
+		mux.HandleFunc("POST /api/admin/fail-refresh", s.handleFailRefresh)
+		mux.HandleFunc("GET /api/admin/stats", s.handleStats)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// No route: let the mux tell 404 from 405 (it knows the Allow list), then answer
+		// in JSON like every other reply.
+		rec := &statusRecorder{header: make(http.Header)}
+		h, _ := mux.Handler(r)
+		h.ServeHTTP(rec, r)
+		if rec.status == http.StatusMethodNotAllowed {
+			w.Header().Set("Allow", rec.header.Get("Allow"))
+			s.answer(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "method not allowed", nil)
+			return
+		}
+		s.answer(w, http.StatusNotFound, CodeNotFound, "not found", nil)
+	})
+}
+
+// statusRecorder keeps the status and headers of the mux's plain-text 404 and 405.
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (r *statusRecorder) Header() http.Header         { return r.header }
+func (r *statusRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (r *statusRecorder) WriteHeader(status int)      { r.status = status }
+
+// Handler serves every route under /api/; mount it at "/api/" of another mux.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close ends the requests that wait for Close: refreshes made to hang by FailRefresh
+// and requests held at a gate. They answer HTTP 503. The Server keeps serving other
+// requests; Close is for shutting down and may be called more than once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closed) })
+}
+
+// IssuePair logs subject in without a password, as a new session (token family), and
+// returns its access and refresh tokens.
+func (s *Server) IssuePair(subject string) (access, refresh string, err error) {
+	pair, err := s.newSession(subject)
+	return pair.Token, pair.RefreshToken, err
+}
+
+func (s *Server) newSession(subject string) (tokenPair, error) {
+	if subject == "" {
+		return tokenPair{}, ErrEmptySubject
+	}
+	sid := newID()
+	s.sessions.mu.Lock()
+	defer s.sessions.mu.Unlock()
+	pair, jti, exp, err := s.signPair(subject, sid)
+	if err != nil {
+		return tokenPair{}, fmt.Errorf("server: sign tokens: %w", err)
+	}
+	s.sessions.add(jti, sid, exp, s.cfg.Now())
+	return pair, nil
+}
+
+// ExpireAccessTokens expires every access token issued so far (they answer 50014);
+// tokens issued afterwards are valid.
+func (s *Server) ExpireAccessTokens() { s.generation.Add(1) }
+
+// RevokeRefreshTokens revokes every refresh token issued so far (they answer 10007).
+func (s *Server) RevokeRefreshTokens() { s.sessions.revokeAll() }
+
+// Reset zeroes the counters, cancels the failures FailRefresh injected, and releases
+// and forgets every gate. Tokens are untouched.
+func (s *Server) Reset() {
+	s.ResetStats()
+	s.faults.set("", 0)
+	s.gates.reset()
+}

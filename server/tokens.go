@@ -1,0 +1,92 @@
+package server
+
+import (
+	"crypto/rand"
+	"errors"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Token kinds, in the "kind" claim, so that neither kind passes for the other.
+const (
+	kindAccess  = "access"
+	kindRefresh = "refresh"
+)
+
+// claims is the payload of both kinds of token.
+type claims struct {
+	jwt.RegisteredClaims
+	Kind string `json:"kind"`
+	// SID names the session (token family): one login and all its rotations.
+	SID string `json:"sid"`
+	// Gen is the access-token generation; ExpireAccessTokens expires older ones. It
+	// starts at 1 so that every access token carries it; refresh tokens omit it.
+	Gen uint64 `json:"gen,omitempty"`
+}
+
+// tokenPair is the "data" of a login or refresh reply.
+type tokenPair struct {
+	Token        string `json:"token"`
+	RefreshToken string `json:"refreshToken"`
+}
+
+var errTokenKind = errors.New("wrong kind of token")
+
+// newID returns 128 random bits, for jti and sid.
+func newID() string { return rand.Text() }
+
+// signPair signs a new access and refresh token for subject in session sid. The caller
+// records the refresh token's jti (returned with its expiry) before handing it out.
+func (s *Server) signPair(subject, sid string) (pair tokenPair, refreshJTI string, refreshExp time.Time, err error) {
+	now := s.cfg.Now()
+	access := &claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			ID:        newID(),
+			Subject:   subject,
+			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(now.Add(s.cfg.AccessTTL)),
+		},
+		Kind: kindAccess,
+		SID:  sid,
+		Gen:  s.generation.Load(),
+	}
+	refreshExp = now.Add(s.cfg.RefreshTTL)
+	refresh := &claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			ID:        newID(),
+			Subject:   subject,
+			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(refreshExp),
+		},
+		Kind: kindRefresh,
+		SID:  sid,
+	}
+	if pair.Token, err = s.sign(access); err != nil {
+		return tokenPair{}, "", time.Time{}, err
+	}
+	if pair.RefreshToken, err = s.sign(refresh); err != nil {
+		return tokenPair{}, "", time.Time{}, err
+	}
+	return pair, refresh.ID, refreshExp, nil
+}
+
+func (s *Server) sign(c *claims) (string, error) {
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(s.key)
+}
+
+// parse verifies the signature and the expiry of a token of the wanted kind. An
+// expired token yields an error matching jwt.ErrTokenExpired, checked only after the
+// signature, so a forged token never passes for an expired one.
+func (s *Server) parse(token, kind string) (*claims, error) {
+	c := new(claims)
+	if _, err := s.parser.ParseWithClaims(token, c, s.keyFunc); err != nil {
+		return nil, err
+	}
+	if c.Kind != kind || c.ID == "" || c.SID == "" || c.Subject == "" {
+		return nil, errTokenKind
+	}
+	return c, nil
+}
+
+func (s *Server) keyFunc(*jwt.Token) (any, error) { return s.key, nil }
