@@ -20,7 +20,7 @@ type fakeBackend struct {
 
 	refreshCalls atomic.Int32
 	attempts     atomic.Int32
-	hold         chan struct{}                                  // when set, each refresh waits for it to close
+	hold         chan struct{}                                // when set, each refresh waits for it to close
 	answer       func(ctx context.Context) (*Response, error) // guarded by mu: when set, replaces the refresh reply
 }
 

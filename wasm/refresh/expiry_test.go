@@ -37,7 +37,11 @@ func (b *jwtBackend) issue(t testing.TB) Tokens {
 	return Tokens{AccessToken: b.access, RefreshToken: b.refresh}
 }
 
-func (b *jwtBackend) advance(d time.Duration) { b.mu.Lock(); b.serverNow = b.serverNow.Add(d); b.mu.Unlock() }
+func (b *jwtBackend) advance(d time.Duration) {
+	b.mu.Lock()
+	b.serverNow = b.serverNow.Add(d)
+	b.mu.Unlock()
+}
 
 // attempt answers 50014 for anything but the valid token, and for it once it is past exp.
 func (b *jwtBackend) attempt(_ context.Context, token string) (Reply, error) {
