@@ -41,7 +41,7 @@ func newBackend(t testing.TB) *backend {
 	return b
 }
 
-func (b *backend) clock() time.Time         { return *b.now.Load() }
+func (b *backend) clock() time.Time        { return *b.now.Load() }
 func (b *backend) advance(d time.Duration) { t := b.clock().Add(d); b.now.Store(&t) }
 
 // transport makes the refresh call with net/http, as the browser bridge does with fetch.
