@@ -217,7 +217,7 @@ func (c *Client) refresh(from Tokens) (Tokens, error) {
 
 func (c *Client) refreshFailed(cause error, status, code int) (Tokens, error) {
 	c.emit(Event{Kind: EventRefreshFailed, Status: status, Code: code, Err: cause})
-	return Tokens{}, refreshFailed(cause)
+	return Tokens{}, &RefreshError{Kind: ErrRefreshFailed, Status: status, Code: code, Cause: cause}
 }
 
 // sessionEnded is the answer when the tokens were cleared while a refresh waited for its
@@ -240,7 +240,7 @@ func (c *Client) sessionLost(first bool, cause error, status, code int) error {
 	if first {
 		c.emit(Event{Kind: EventRelogin, Status: status, Code: code, Err: cause})
 	}
-	return fmt.Errorf("%w: %w", ErrSessionExpired, cause)
+	return &RefreshError{Kind: ErrSessionExpired, Status: status, Code: code, Cause: cause}
 }
 
 // load reads the store; tokens there mean a session, whose loss will be news again.

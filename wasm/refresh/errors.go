@@ -47,7 +47,21 @@ type panicError struct {
 
 func (p *panicError) Error() string { return fmt.Sprintf("panic during refresh: %v", p.value) }
 
+// RefreshError is what a request gets when authentication could not be restored. Kind is
+// ErrSessionExpired or ErrRefreshFailed; errors.Is finds both Kind and Cause.
+type RefreshError struct {
+	Kind   error
+	Status int   // the refresh reply's HTTP status, 0 when there was none
+	Code   int   // the refresh reply's body code, 0 when there was none
+	Cause  error // why
+}
+
+func (e *RefreshError) Error() string { return e.Kind.Error() + ": " + e.Cause.Error() }
+
+// Unwrap returns Kind and Cause.
+func (e *RefreshError) Unwrap() []error { return []error{e.Kind, e.Cause} }
+
 // refreshFailed wraps cause so that errors.Is finds both ErrRefreshFailed and the cause.
 func refreshFailed(cause error) error {
-	return fmt.Errorf("%w: %w", ErrRefreshFailed, cause)
+	return &RefreshError{Kind: ErrRefreshFailed, Cause: cause}
 }

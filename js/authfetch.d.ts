@@ -1,0 +1,170 @@
+/**
+ * authfetch: a `fetch` that silently refreshes an expired JWT and replays what failed.
+ * The engine is Go compiled to WebAssembly (`authfetch.wasm`, loaded beside this module).
+ */
+
+/** The token pair kept in localStorage (one entry, key `storageKey`). */
+export interface Tokens {
+  accessToken: string
+  refreshToken: string
+}
+
+/** What `setTokens` takes: a refresh token is optional for backends without one. */
+export interface TokensInput {
+  accessToken: string
+  refreshToken?: string | null
+}
+
+/** Passed to `onRelogin` and the `relogin` event: why the session is over. Never a token. */
+export interface ReloginInfo {
+  /** What ended the session, e.g. "the refresh endpoint answered code 10007". */
+  reason: string
+  /** The refresh reply's HTTP status, when there was one. */
+  status?: number
+  /** The refresh reply's body code, when there was one. */
+  code?: number
+}
+
+/** Passed to `onRefresh` and the `refresh` event after new tokens were saved. */
+export interface RefreshInfo {
+  /** When the new access token expires (ms since the epoch, from its `exp`), or null if unknown. */
+  expiresAt: number | null
+}
+
+/** Passed to the `tokens` event: the stored pair changed here or in another tab. */
+export interface TokensChange {
+  /** Whether a pair is stored now. */
+  loggedIn: boolean
+  /** Who changed it: this client (`set`, `clear`, `refresh`, `relogin`) or another tab (`storage`). */
+  source: 'set' | 'clear' | 'refresh' | 'relogin' | 'storage'
+}
+
+/** One step of the engine, for logs and debugging. Never carries a token. */
+export interface AuthFetchEvent {
+  type: 'send' | 'expired' | 'wait' | 'refresh' | 'refreshed' | 'adopted' | 'refresh-failed' | 'relogin'
+  /** The request, as "METHOD url", for request events. */
+  label?: string
+  /** `send`: this attempt is the replay. */
+  replay?: boolean
+  status?: number
+  code?: number
+  /** `refresh-failed`, `relogin`: why. */
+  message?: string
+  /** `performance.now()` when it happened. */
+  time: number
+}
+
+export interface AuthFetchOptions {
+  /** Relative request URLs are joined to it the way axios joins them; its origin receives the token. Default: the page. */
+  baseURL?: string
+  /** The refresh token is dead: log in again. Called once per lost session. */
+  onRelogin?: (info: ReloginInfo) => void
+  /** New tokens were saved after a refresh. */
+  onRefresh?: (info: RefreshInfo) => void
+  /** Every step of the engine (see AuthFetchEvent). */
+  onEvent?: (event: AuthFetchEvent) => void
+  /** Log every step to console.debug. Tokens are never logged. Default false. */
+  debug?: boolean
+
+  /** Request header that carries the access token. Default "X-Token"; "Authorization" for a standard backend. */
+  headerName?: string
+  /** Written before the token in that header. Default ""; "Bearer " for a standard backend. */
+  headerPrefix?: string
+  /** Body codes of a JSON reply that mean "access token expired". Default [50014]. */
+  expiredCodes?: number[]
+  /** HTTP statuses that mean "access token expired". Default [401]. */
+  expiredStatuses?: number[]
+  /** Body codes of the refresh reply that mean "refresh token dead, log in again". Default [10007]. */
+  reloginCodes?: number[]
+  /** HTTP statuses of the refresh reply that mean "log in again". Default [401, 403]. */
+  reloginStatuses?: number[]
+  /** Where a JSON reply keeps its business code, as dot-separated keys. Default "code". */
+  codePath?: string
+
+  /** The refresh endpoint; {baseURL} and {refreshToken} are replaced. Default "{baseURL}/refreshJwt/{refreshToken}". */
+  refreshURL?: string
+  /** The refresh call's method. Default "POST". */
+  refreshMethod?: string
+  /** Where the refresh token travels: in the URL path (the protocol's default), a JSON body field, or a header. */
+  refreshTokenIn?: 'path' | 'body' | 'header'
+  /** The JSON field (`body`, default "refreshToken") or header (`header`, default "X-Refresh-Token"). */
+  refreshTokenName?: string
+  /** Where the refresh reply keeps the new access token. Default "data.token". */
+  accessTokenPath?: string
+  /** Where the refresh reply keeps the new refresh token; absent keeps the old one. Default "data.refreshToken". */
+  refreshTokenPath?: string
+  /** Milliseconds a refresh may take, waiting for another tab included. Default 15000. */
+  refreshTimeout?: number
+  /** Refresh before sending when the access token expires within this many ms (shrinks for short-lived tokens). 0 turns it off. Default 30000. */
+  refreshMargin?: number
+
+  /** localStorage key of the token pair; also names the cross-tab refresh lock. Default "authfetch". */
+  storageKey?: string
+  /** Further origins ("https://api.example.com") that receive the token. baseURL's origin always does. */
+  allowedOrigins?: string[]
+  /** Where authfetch.wasm is. Default: beside this module. With Vite: `import wasmURL from 'authfetch/authfetch.wasm?url'`. */
+  wasmURL?: string | URL
+}
+
+/** `fetch`'s init, plus `skipAuth` to send a request untouched: no token, no refresh (a login call). */
+export interface AuthFetchInit extends RequestInit {
+  skipAuth?: boolean
+}
+
+export interface AuthFetchEventMap {
+  refresh: RefreshInfo
+  relogin: ReloginInfo
+  tokens: TokensChange
+  event: AuthFetchEvent
+}
+
+export interface AuthFetch {
+  /**
+   * Same signature and result as `window.fetch`, and works unbound. Resolves with the reply to the
+   * last attempt. Rejects only when fetch would (network, abort) or with a SessionExpiredError or
+   * RefreshFailedError when authentication cannot be restored.
+   */
+  fetch(input: RequestInfo | URL, init?: AuthFetchInit): Promise<Response>
+  /** Store a new pair after the app's own login. Throws a TypeError for a wrong shape and keeps the stored pair. */
+  setTokens(tokens: TokensInput): void
+  /** The stored pair, or null. Synchronous. */
+  getTokens(): Tokens | null
+  /** Log out: remove the pair. No relogin event follows. */
+  clearTokens(): void
+  /** Refresh now (sharing any refresh in flight). Resolves when the new pair is stored. */
+  refresh(): Promise<void>
+  /** Listen to an event; returns the function that stops listening. */
+  on<K extends keyof AuthFetchEventMap>(type: K, listener: (detail: AuthFetchEventMap[K]) => void): () => void
+  /** Release the client: its fetch rejects afterwards. Other clients on the page are not affected. */
+  close(): void
+}
+
+/** Base of authfetch's errors. Check with `instanceof` or `isAuthFetchError` (works across bundles). */
+export class AuthFetchError extends Error {
+  readonly name: string
+  /** Stable machine-readable code. */
+  readonly code: string
+  /** The refresh reply's HTTP status, when there was one. */
+  readonly status?: number
+  /** The refresh reply's body code, when there was one. */
+  readonly bodyCode?: number
+}
+
+/** The refresh token is dead: log in again. The stored tokens were cleared. */
+export class SessionExpiredError extends AuthFetchError {
+  readonly name: 'SessionExpiredError'
+  readonly code: 'SESSION_EXPIRED'
+}
+
+/** The refresh could not complete (network, timeout, 5xx, malformed reply). Tokens are kept; the next request tries again. */
+export class RefreshFailedError extends AuthFetchError {
+  readonly name: 'RefreshFailedError'
+  readonly code: 'REFRESH_FAILED'
+}
+
+export function isAuthFetchError(error: unknown): error is AuthFetchError
+export function isSessionExpiredError(error: unknown): error is SessionExpiredError
+export function isRefreshFailedError(error: unknown): error is RefreshFailedError
+
+/** Load the module (once per page and wasmURL) and make a client. Rejects with a TypeError naming a wrong option. */
+export function createAuthFetch(options?: AuthFetchOptions): Promise<AuthFetch>

@@ -1,0 +1,87 @@
+//go:build js && wasm
+
+package bridge
+
+import "github.com/hack-pad/safejs"
+
+// The browser's constructors and functions the bridge uses, looked up once. A missing one
+// is undefined here and fails where it is used, with an error instead of a panic.
+var (
+	global        = safejs.Global()
+	jsObject      = globalValue("Object")
+	jsString      = globalValue("String")
+	jsPromise     = globalValue("Promise")
+	jsRequest     = globalValue("Request")
+	jsURL         = globalValue("URL")
+	jsReadable    = globalValue("ReadableStream")
+	jsAbortCtl    = globalValue("AbortController")
+	jsPerformance = globalValue("performance")
+)
+
+func globalValue(name string) safejs.Value {
+	v, err := global.Get(name)
+	if err != nil {
+		return safejs.Undefined()
+	}
+	return v
+}
+
+// newObject returns a new empty JavaScript object.
+func newObject() safejs.Value {
+	o, err := jsObject.New()
+	if err != nil {
+		return safejs.Undefined()
+	}
+	return o
+}
+
+// instanceOf is v instanceof ctor, false when it cannot be asked.
+func instanceOf(v, ctor safejs.Value) bool {
+	if ctor.Type() != safejs.TypeFunction {
+		return false
+	}
+	ok, err := v.InstanceOf(ctor)
+	return err == nil && ok
+}
+
+// prop reads a property, giving undefined for anything that fails.
+func prop(v safejs.Value, name string) safejs.Value {
+	if t := v.Type(); t != safejs.TypeObject && t != safejs.TypeFunction {
+		return safejs.Undefined()
+	}
+	p, err := v.Get(name)
+	if err != nil {
+		return safejs.Undefined()
+	}
+	return p
+}
+
+// str is a string property, "" when absent or not a string.
+func str(v safejs.Value, name string) string {
+	p := prop(v, name)
+	if p.Type() != safejs.TypeString {
+		return ""
+	}
+	s, _ := p.String()
+	return s
+}
+
+// num is a number property, or 0 and false.
+func num(v safejs.Value, name string) (float64, bool) {
+	p := prop(v, name)
+	if p.Type() != safejs.TypeNumber {
+		return 0, false
+	}
+	f, err := p.Float()
+	return f, err == nil
+}
+
+// now is performance.now(), for event timestamps.
+func now() float64 {
+	v, err := jsPerformance.Call("now")
+	if err != nil {
+		return 0
+	}
+	f, _ := v.Float()
+	return f
+}

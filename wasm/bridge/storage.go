@@ -1,0 +1,103 @@
+//go:build js && wasm
+
+package bridge
+
+import (
+	"encoding/json"
+	"sync"
+
+	"github.com/authfetch/authfetch/wasm/refresh"
+	"github.com/hack-pad/safejs"
+)
+
+// localStore keeps the token pair in localStorage as one JSON entry, so that every tab of
+// the origin shares it and no reader sees half a pair. Where localStorage is unavailable or
+// throws (private mode, quota, SecurityError) it keeps the pair in memory from then on and
+// says so once on the console.
+type localStore struct {
+	key  string
+	warn func(string)
+
+	mu        sync.Mutex
+	storage   safejs.Value        // guarded by mu: localStorage, undefined once given up
+	memory    refresh.MemoryStore // used once storage is given up
+	cachedRaw string              // guarded by mu: the entry last parsed, and its pair
+	cached    refresh.Tokens
+}
+
+func newLocalStore(key string, warn func(string)) *localStore {
+	s := &localStore{key: key, warn: warn, storage: safejs.Undefined()}
+	ls, err := global.Get("localStorage") // the getter itself throws where storage is blocked
+	switch {
+	case err != nil:
+		s.giveUp(fromJS(err))
+	case ls.Type() != safejs.TypeObject:
+		s.giveUp(nil)
+	default:
+		s.storage = ls
+	}
+	return s
+}
+
+// giveUp switches to memory for good. c.mu must be held or s not yet shared.
+func (s *localStore) giveUp(cause error) {
+	s.storage = safejs.Undefined()
+	msg := "authfetch: localStorage is unavailable; tokens are kept in memory only and are lost on reload"
+	if cause != nil {
+		msg += " (" + cause.Error() + ")"
+	}
+	s.warn(msg)
+}
+
+func (s *localStore) Load() (refresh.Tokens, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.storage.IsUndefined() {
+		return s.memory.Load()
+	}
+	v, err := s.storage.Call("getItem", s.key)
+	if err != nil {
+		s.giveUp(fromJS(err))
+		return s.memory.Load()
+	}
+	if v.Type() != safejs.TypeString {
+		return refresh.Tokens{}, nil
+	}
+	raw, _ := v.String()
+	if raw != s.cachedRaw {
+		var t refresh.Tokens
+		if json.Unmarshal([]byte(raw), &t) != nil {
+			t = refresh.Tokens{} // not ours, or damaged: no session
+		}
+		s.cachedRaw, s.cached = raw, t
+	}
+	return s.cached, nil
+}
+
+func (s *localStore) Save(t refresh.Tokens) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.storage.IsUndefined() {
+		raw, err := json.Marshal(t)
+		if err != nil {
+			return err
+		}
+		if _, err := s.storage.Call("setItem", s.key, string(raw)); err == nil {
+			return nil
+		} else {
+			s.giveUp(fromJS(err))
+		}
+	}
+	return s.memory.Save(t)
+}
+
+func (s *localStore) Clear() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.storage.IsUndefined() {
+		if _, err := s.storage.Call("removeItem", s.key); err != nil {
+			s.giveUp(fromJS(err))
+		}
+	}
+	return s.memory.Clear()
+}
