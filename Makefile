@@ -9,7 +9,7 @@ PORT     ?= 8080
 WASM     := js/authfetch.wasm
 WASMEXEC := js/wasm_exec.js
 
-.PHONY: all build demo test test-native vet clean
+.PHONY: all build demo test test-native test-browser vet clean
 
 all: build
 
@@ -34,7 +34,11 @@ vet:
 test-native: vet
 	$(GO) test -race -count=1 ./wasm/refresh/... ./server/...
 
-test: test-native
+# The browser tests load js/authfetch.wasm in Debian's headless Chromium.
+test-browser: build
+	$(GO) test -count=1 -timeout 20m ./wasm_test/...
+
+test: test-native test-browser
 
 clean:
 	rm -f $(WASM) $(WASMEXEC)
