@@ -8,17 +8,13 @@ import (
 // gates hold requests of /api/hold until a test releases them, so browser tests can
 // order events (this reply arrives after that refresh) without sleeping.
 type gates struct {
-	mu   sync.Mutex
-	byID map[string]chan struct{} // closed when released; guarded by mu
+	mu      sync.Mutex
+	byID    map[string]chan struct{} // closed when released; guarded by mu
+	waiting map[string]int           // requests inside wait, by gate; guarded by mu
 }
 
-// channel returns the gate's channel, creating the gate (holding) if new.
-func (g *gates) channel(name string) chan struct{} {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.channelLocked(name)
-}
-
+// channelLocked returns the gate's channel, creating the gate (holding) if new. The
+// caller holds mu.
 func (g *gates) channelLocked(name string) chan struct{} {
 	if g.byID == nil {
 		g.byID = make(map[string]chan struct{})
@@ -68,9 +64,29 @@ const (
 	closed
 )
 
+// enter returns the gate's channel and counts the caller as waiting until leave.
+func (g *gates) enter(name string) chan struct{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.waiting == nil {
+		g.waiting = make(map[string]int)
+	}
+	g.waiting[name]++
+	return g.channelLocked(name)
+}
+
+func (g *gates) leave(name string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.waiting[name]--; g.waiting[name] <= 0 {
+		delete(g.waiting, name)
+	}
+}
+
 // wait blocks until the gate is released, ctx ends or the server is closed.
 func (s *Server) wait(ctx context.Context, name string) waitResult {
-	ch := s.gates.channel(name)
+	ch := s.gates.enter(name)
+	defer s.gates.leave(name)
 	if s.testHookWaiting != nil {
 		s.testHookWaiting(name)
 	}
@@ -82,6 +98,14 @@ func (s *Server) wait(ctx context.Context, name string) waitResult {
 	case <-s.closed:
 		return closed
 	}
+}
+
+// GateWaiting reports how many requests of /api/hold?gate=name are waiting at the
+// gate now, so tests can release it once everything they sent has arrived.
+func (s *Server) GateWaiting(name string) int {
+	s.gates.mu.Lock()
+	defer s.gates.mu.Unlock()
+	return s.gates.waiting[name]
 }
 
 // ReleaseGate lets every current and future request of /api/hold?gate=name through.

@@ -64,13 +64,25 @@ func newClient(options, hooks safejs.Value) (safejs.Value, error) {
 	return obj, nil
 }
 
+// rejectOnPanic, deferred in a goroutine that settles s, turns a panic into a rejection:
+// a panic that escaped would end the runtime for the whole page.
+func (c *client) rejectOnPanic(s *settler) {
+	if p := recover(); p != nil {
+		s.Reject(c.internalError(p))
+	}
+}
+
+func (c *client) internalError(p any) safejs.Value {
+	return c.makeError("Error", fmt.Sprintf("authfetch: internal error: %v", p), nil)
+}
+
 // guard recovers a panic in a function JavaScript calls and returns it as an Error, so the
 // runtime survives whatever arguments arrive.
 func guard(c *client, fn func(args []safejs.Value) any) func(safejs.Value, []safejs.Value) any {
 	return func(_ safejs.Value, args []safejs.Value) (result any) {
 		defer func() {
 			if p := recover(); p != nil {
-				result = c.makeError("Error", fmt.Sprintf("authfetch: internal error: %v", p), nil)
+				result = c.internalError(p)
 			}
 		}()
 		return fn(args)
@@ -176,11 +188,7 @@ func originOf(url string) string {
 
 // send runs one request through the engine and settles its Promise.
 func (c *client) send(s *settler, r request) {
-	defer func() {
-		if p := recover(); p != nil {
-			s.Reject(c.makeError("Error", fmt.Sprintf("authfetch: internal error: %v", p), nil))
-		}
-	}()
+	defer c.rejectOnPanic(s)
 	signal := prop(r.req, "signal")
 	if aborted(signal) {
 		s.Reject(prop(signal, "reason"))
@@ -318,11 +326,7 @@ func (c *client) refresh(_ []safejs.Value) any {
 		return c.makeError("Error", "authfetch: cannot make a Promise: "+safeText(err), nil)
 	}
 	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				s.Reject(c.makeError("Error", fmt.Sprintf("authfetch: internal error: %v", p), nil))
-			}
-		}()
+		defer c.rejectOnPanic(s)
 		if _, err := c.core.Refresh(context.Background()); err != nil {
 			s.Reject(c.errorValue(err))
 			return
