@@ -9,7 +9,9 @@ PORT     ?= 8080
 WASM     := js/authfetch.wasm
 WASMEXEC := js/wasm_exec.js
 
-.PHONY: all build demo test test-native test-browser vet clean
+WBT      := $(CURDIR)/bin/wasmbrowsertest
+
+.PHONY: all build demo test test-native test-bridge test-browser vet clean
 
 all: build
 
@@ -34,11 +36,18 @@ vet:
 test-native: vet
 	$(GO) test -race -count=1 ./wasm/refresh/... ./server/...
 
+# The bridge's own unit tests run as GOOS=js GOARCH=wasm tests inside headless Chromium.
+$(WBT):
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/agnivade/wasmbrowsertest@v0.11.0
+
+test-bridge: $(WBT)
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 5m -exec $(WBT) ./wasm/bridge/...
+
 # The browser tests load js/authfetch.wasm in Debian's headless Chromium.
 test-browser: build
 	$(GO) test -count=1 -timeout 20m ./wasm_test/...
 
-test: test-native test-browser
+test: test-native test-bridge test-browser
 
 clean:
 	rm -f $(WASM) $(WASMEXEC)

@@ -124,23 +124,18 @@ func (c *client) fetch(args []safejs.Value) any {
 // prepare builds the Request as fetch would from input and init, joining a relative URL to
 // baseURL, and decides whether the engine handles it.
 func (c *client) prepare(input, init safejs.Value) (r request, direct bool, err error) {
-	skip := false
-	if t := init.Type(); t == safejs.TypeObject || t == safejs.TypeFunction {
-		v, err := init.Get("skipAuth")
-		if err != nil {
-			return r, false, fromJS(err)
-		}
-		skip, _ = v.Truthy()
-		body, err := init.Get("body")
-		if err != nil {
-			return r, false, fromJS(err)
-		}
-		r.replayable = !instanceOf(body, jsReadable)
-	} else {
-		r.replayable = true
+	v, err := untrustedGet(init, "skipAuth")
+	if err != nil {
+		return r, false, err
 	}
+	skip, _ := v.Truthy()
+	body, err := untrustedGet(init, "body")
+	if err != nil {
+		return r, false, err
+	}
+	r.replayable = !untrustedInstanceOf(body, jsReadable)
 	var req safejs.Value
-	if instanceOf(input, jsRequest) {
+	if untrustedInstanceOf(input, jsRequest) {
 		req, err = jsRequest.New(input, init)
 	} else {
 		var u string

@@ -16,6 +16,8 @@ var (
 	jsReadable    = globalValue("ReadableStream")
 	jsAbortCtl    = globalValue("AbortController")
 	jsPerformance = globalValue("performance")
+	jsReflect     = globalValue("Reflect")
+	isPrototypeOf = prop(prop(jsObject, "prototype"), "isPrototypeOf")
 )
 
 func globalValue(name string) safejs.Value {
@@ -35,16 +37,36 @@ func newObject() safejs.Value {
 	return o
 }
 
-// instanceOf is v instanceof ctor, false when it cannot be asked.
-func instanceOf(v, ctor safejs.Value) bool {
-	if ctor.Type() != safejs.TypeFunction {
-		return false
+// Values that come from the app (fetch's input and init, the global object's own getters)
+// are read only through calls. syscall/js guards calls, constructors and invocations with
+// try/catch, but not property reads or instanceof: a getter or Proxy trap that throws there
+// never returns to Go, and the call that made it hangs for good.
+
+// untrustedGet is Reflect.get(v, name): what JavaScript threw comes back as an error.
+func untrustedGet(v safejs.Value, name string) (safejs.Value, error) {
+	if t := v.Type(); t != safejs.TypeObject && t != safejs.TypeFunction {
+		return safejs.Undefined(), nil
 	}
-	ok, err := v.InstanceOf(ctor)
-	return err == nil && ok
+	r, err := jsReflect.Call("get", v, name)
+	return r, fromJS(err)
 }
 
-// prop reads a property, giving undefined for anything that fails.
+// untrustedInstanceOf is ctor.prototype.isPrototypeOf(v), instanceof without the traps; it
+// is false when the question itself throws.
+func untrustedInstanceOf(v, ctor safejs.Value) bool {
+	if t := v.Type(); t != safejs.TypeObject && t != safejs.TypeFunction {
+		return false
+	}
+	r, err := isPrototypeOf.Call("call", prop(ctor, "prototype"), v)
+	if err != nil {
+		return false
+	}
+	ok, _ := r.Truthy()
+	return ok
+}
+
+// prop reads a property of a value the bridge made or the browser returned (never one the
+// app passed in: see untrustedGet), giving undefined for anything that fails.
 func prop(v safejs.Value, name string) safejs.Value {
 	if t := v.Type(); t != safejs.TypeObject && t != safejs.TypeFunction {
 		return safejs.Undefined()

@@ -27,10 +27,10 @@ type localStore struct {
 
 func newLocalStore(key string, warn func(string)) *localStore {
 	s := &localStore{key: key, warn: warn, storage: safejs.Undefined()}
-	ls, err := global.Get("localStorage") // the getter itself throws where storage is blocked
+	ls, err := untrustedGet(global, "localStorage") // the getter itself throws where storage is blocked
 	switch {
 	case err != nil:
-		s.giveUp(fromJS(err))
+		s.giveUp(err)
 	case ls.Type() != safejs.TypeObject:
 		s.giveUp(nil)
 	default:
