@@ -163,7 +163,10 @@ async function startRuntime (url) {
 // ---------------------------------------------------------------------------------------
 // The client.
 
-const LISTENER_TYPES = ['refresh', 'relogin', 'tokens', 'event']
+const LISTENER_TYPES = ['refresh', 'relogin', 'tokens', 'refreshing', 'event']
+
+// Engine events that end this client's refresh call (see 'refreshing').
+const REFRESH_ENDS = ['refreshed', 'adopted', 'refresh-failed', 'relogin']
 
 function callSafely (fn, arg) {
   try {
@@ -220,12 +223,22 @@ export async function createAuthFetch (options) {
     for (const fn of listeners[type]) callSafely(fn, detail)
   }
   let engine // set below; emit runs only after it is
+  // Whether this client's refresh call is out: the engine reports its start and its end
+  // even when request-level events are off, so 'refreshing' costs no per-request events.
+  let refreshing = false
   const hooks = {
     makeError,
     emit (event) {
       if (opts.debug) console.debug('authfetch:', event.type, event.label ?? '', event.message ?? '')
       if (opts.onEvent) callSafely(opts.onEvent, event)
       dispatch('event', event)
+      if (event.type === 'refresh' && !refreshing) {
+        refreshing = true
+        dispatch('refreshing', { refreshing })
+      } else if (refreshing && REFRESH_ENDS.includes(event.type)) {
+        refreshing = false
+        dispatch('refreshing', { refreshing })
+      }
       if (event.type === 'refreshed') {
         const tokens = engine?.getTokens()
         const info = { expiresAt: tokens && !(tokens instanceof Error) ? expiresAt(tokens.accessToken) : null }
@@ -276,9 +289,9 @@ export async function createAuthFetch (options) {
 
   return Object.freeze({
     // An arrow function: works unbound, as axios calls env.fetch.
-    fetch: (input, init) => {
+    fetch: (...args) => {
       try {
-        return live().fetch(input, init)
+        return live().fetch(...args) // the arguments as given: fetch() and fetch(undefined) differ
       } catch (e) {
         return Promise.reject(e)
       }

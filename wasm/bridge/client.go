@@ -104,6 +104,10 @@ func (c *client) fetch(args []safejs.Value) any {
 	if err != nil {
 		return c.makeError("Error", "authfetch: cannot make a Promise: "+safeText(err), nil)
 	}
+	if len(args) == 0 {
+		s.Reject(c.makeError("TypeError", "authfetch: fetch needs 1 argument, but got none", nil))
+		return p
+	}
 	r, direct, err := c.prepare(arg(args, 0), arg(args, 1))
 	switch {
 	case err != nil:
