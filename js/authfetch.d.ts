@@ -39,6 +39,11 @@ export interface TokensChange {
   source: 'set' | 'clear' | 'refresh' | 'relogin' | 'storage'
 }
 
+/** Passed to the `refreshing` event: this client's refresh call started (true) or ended (false), whatever its outcome. */
+export interface RefreshingChange {
+  refreshing: boolean
+}
+
 /** One step of the engine, for logs and debugging. Never carries a token. */
 export interface AuthFetchEvent {
   type: 'send' | 'expired' | 'wait' | 'refresh' | 'refreshed' | 'adopted' | 'refresh-failed' | 'relogin'
@@ -115,6 +120,7 @@ export interface AuthFetchEventMap {
   refresh: RefreshInfo
   relogin: ReloginInfo
   tokens: TokensChange
+  refreshing: RefreshingChange
   event: AuthFetchEvent
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -279,8 +280,7 @@ func readableJSON(resp safejs.Value) bool {
 	}
 	if cl, err := headers.Call("get", "content-length"); err == nil && cl.Type() == safejs.TypeString {
 		n, _ := cl.String()
-		var size int
-		if _, err := fmt.Sscan(n, &size); err == nil && size > refresh.MaxCodeBody {
+		if size, err := strconv.Atoi(strings.TrimSpace(n)); err == nil && size > refresh.MaxCodeBody {
 			return false
 		}
 	}
