@@ -228,10 +228,11 @@ func (c *client) send(s *settler, r request) {
 		return c.attempt(req)
 	})
 	switch {
+	case aborted(signal):
+		// Aborted before the caller got its Response: fetch rejects then, with the reason.
+		s.Reject(prop(signal, "reason"))
 	case err == nil:
 		s.Resolve(reply.Value)
-	case ctx.Err() != nil && aborted(signal):
-		s.Reject(prop(signal, "reason")) // as fetch rejects: with the signal's reason
 	default:
 		s.Reject(c.errorValue(err))
 	}
@@ -252,12 +253,18 @@ func (c *client) attempt(req safejs.Value) (refresh.Reply, error) {
 	status, _ := num(resp, "status")
 	reply := refresh.Reply{Status: int(status), Value: resp}
 	if c.core.NeedsBodyCode() && readableJSON(resp) {
-		if clone, err := resp.Call("clone"); err == nil {
-			if text, err := callAwait(clone, "text"); err == nil {
-				body, _ := text.String()
-				reply.Code, reply.HasCode = c.core.BodyCode([]byte(body))
-			}
+		clone, err := resp.Call("clone")
+		if err != nil {
+			return refresh.Reply{}, fromJS(err)
 		}
+		// A body that cannot be read (the request was aborted meanwhile, the connection
+		// broke) fails the request, as reading it would fail the caller.
+		text, err := callAwait(clone, "text")
+		if err != nil {
+			return refresh.Reply{}, err
+		}
+		body, _ := text.String()
+		reply.Code, reply.HasCode = c.core.BodyCode([]byte(body))
 	}
 	return reply, nil
 }
