@@ -11,7 +11,7 @@ WASMEXEC := js/wasm_exec.js
 
 WBT      := $(CURDIR)/bin/wasmbrowsertest
 
-.PHONY: all build demo test test-native test-bridge test-browser vet clean
+.PHONY: all build demo test test-native test-bridge test-browser test-types example-vue npm-deps vet clean
 
 all: build
 
@@ -43,14 +43,38 @@ $(WBT):
 test-bridge: $(WBT)
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -timeout 5m -exec $(WBT) ./wasm/bridge/...
 
-# The browser tests load js/authfetch.wasm in Debian's headless Chromium.
-test-browser: build
+# npm packages of the examples and tests, pinned in their package-lock.json. `npm ci`
+# runs when node_modules is missing or older than the lock file (npm ci rewrites
+# node_modules/.package-lock.json, the stamp).
+NPM      ?= npm
+NPMCI    := $(NPM) ci --no-audit --no-fund --loglevel=error
+NPMDIRS  := js/types-test wasm_test/testdata examples/vue-app
+npm-deps: $(addsuffix /node_modules/.package-lock.json,$(NPMDIRS))
+%/node_modules/.package-lock.json: %/package-lock.json %/package.json
+	cd $* && $(NPMCI)
+
+# tsc (pinned in js/types-test) checks authfetch.d.ts and vue.d.ts against typed usage,
+# so that a renamed option breaks the build.
+test-types: js/types-test/node_modules/.package-lock.json
+	cd js/types-test && ./node_modules/.bin/tsc --noEmit -p .
+
+# The Vue 3 example, built by Vite into examples/vue-app/dist for the browser tests.
+VUEAPP   := examples/vue-app
+example-vue: $(VUEAPP)/dist/index.html
+$(VUEAPP)/dist/index.html: $(VUEAPP)/node_modules/.package-lock.json $(WASM) js/authfetch.js js/vue.js \
+		$(shell find $(VUEAPP)/src -type f) $(VUEAPP)/index.html $(VUEAPP)/vite.config.js | $(WASMEXEC)
+	cd $(VUEAPP) && ./node_modules/.bin/vite build --logLevel warn
+
+# The browser tests load js/authfetch.wasm in Debian's headless Chromium; the integration
+# tests also serve the Vue example's build and the npm packages of wasm_test/testdata.
+test-browser: build example-vue wasm_test/testdata/node_modules/.package-lock.json
 	$(GO) test -count=1 -timeout 20m ./wasm_test/...
 
-test: test-native test-bridge test-browser
+test: test-native test-types test-bridge test-browser
 
 clean:
 	rm -f $(WASM) $(WASMEXEC)
+	rm -rf $(VUEAPP)/dist
 
 .PHONY: FORCE
 FORCE:

@@ -135,7 +135,9 @@ function loadRuntime (wasmURL) {
 
 async function startRuntime (url) {
   if (typeof globalThis.Go !== 'function') {
-    await import(new URL('./wasm_exec.js', import.meta.url).href) // defines globalThis.Go
+    // Defines globalThis.Go. The URL is computed on purpose: bundlers copy the file as an
+    // asset (new URL(..., import.meta.url)) and must not try to bundle the import itself.
+    await import(/* @vite-ignore */ /* webpackIgnore: true */ new URL('./wasm_exec.js', import.meta.url).href)
   }
   const go = new globalThis.Go()
   const readyName = `__authfetchReady${Math.random().toString(36).slice(2)}`
