@@ -291,13 +291,9 @@ export async function createAuthFetch (options) {
 
   return Object.freeze({
     // An arrow function: works unbound, as axios calls env.fetch.
-    fetch: (...args) => {
-      try {
-        return live().fetch(...args) // the arguments as given: fetch() and fetch(undefined) differ
-      } catch (e) {
-        return Promise.reject(e)
-      }
-    },
+    // The engine settles the Promise itself; the arguments go as given, since fetch() and
+    // fetch(undefined) differ.
+    fetch: (...args) => new Promise((resolve, reject) => live().fetch(resolve, reject, ...args)),
     setTokens (tokens) {
       const [accessToken, refreshToken] = readTokens(tokens)
       settle(live().setTokens(accessToken, refreshToken))

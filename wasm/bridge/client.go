@@ -95,21 +95,20 @@ type request struct {
 	req        safejs.Value // the Request sent first
 	label      string       // "METHOD url", for events
 	replayable bool         // false for a ReadableStream body, which cannot be sent twice
+	signalled  bool         // the app may abort it: listen to its signal while it waits
 }
 
-// fetch is auth.fetch(input, init): it returns a Promise at once and does the work in a
-// goroutine. A request that may not carry the token (another origin, or skipAuth) is handed
-// to the page's fetch untouched.
+// fetch is auth.fetch(input, init), called by the loader as fetch(resolve, reject, ...args)
+// inside a Promise executor: it returns at once and settles the Promise from a goroutine. A
+// request that may not carry the token (another origin, or skipAuth) is handed to the
+// page's fetch untouched.
 func (c *client) fetch(args []safejs.Value) any {
-	p, s, err := newPromise()
-	if err != nil {
-		return c.makeError("Error", "authfetch: cannot make a Promise: "+safeText(err), nil)
-	}
-	if len(args) == 0 {
+	s := &settler{resolve: arg(args, 0), reject: arg(args, 1)}
+	if len(args) < 3 {
 		s.Reject(c.makeError("TypeError", "authfetch: fetch needs 1 argument, but got none", nil))
-		return p
+		return nil
 	}
-	r, direct, err := c.prepare(arg(args, 0), arg(args, 1))
+	r, direct, err := c.prepare(args[2], arg(args, 3))
 	switch {
 	case err != nil:
 		s.Reject(c.errorValue(err))
@@ -123,7 +122,7 @@ func (c *client) fetch(args []safejs.Value) any {
 	default:
 		go c.send(s, r)
 	}
-	return p
+	return nil
 }
 
 // prepare builds the Request as fetch would from input and init, joining a relative URL to
@@ -134,6 +133,11 @@ func (c *client) prepare(input, init safejs.Value) (r request, direct bool, err 
 		return r, false, err
 	}
 	skip, _ := v.Truthy()
+	signal, err := untrustedGet(init, "signal")
+	if err != nil {
+		return r, false, err
+	}
+	r.signalled = !signal.IsUndefined() && !signal.IsNull()
 	body, err := untrustedGet(init, "body")
 	if err != nil {
 		return r, false, err
@@ -141,6 +145,7 @@ func (c *client) prepare(input, init safejs.Value) (r request, direct bool, err 
 	r.replayable = !untrustedInstanceOf(body, jsReadable)
 	var req safejs.Value
 	if untrustedInstanceOf(input, jsRequest) {
+		r.signalled = true // its own signal, which the app may abort
 		req, err = jsRequest.New(input, init)
 	} else {
 		var u string
@@ -196,10 +201,12 @@ func (c *client) send(s *settler, r request) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if onAbort, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any { cancel(); return nil }); err == nil {
-		defer onAbort.Release()
-		if _, err := signal.Call("addEventListener", "abort", onAbort); err == nil {
-			defer func() { _, _ = signal.Call("removeEventListener", "abort", onAbort) }()
+	if r.signalled {
+		if onAbort, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any { cancel(); return nil }); err == nil {
+			defer onAbort.Release()
+			if _, err := signal.Call("addEventListener", "abort", onAbort); err == nil {
+				defer func() { _, _ = signal.Call("removeEventListener", "abort", onAbort) }()
+			}
 		}
 	}
 	// The replay needs the body again: keep a copy before the first attempt consumes it.
