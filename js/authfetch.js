@@ -134,6 +134,9 @@ function loadRuntime (wasmURL) {
 }
 
 async function startRuntime (url) {
+  // The wasm download starts now, beside the import of wasm_exec.js, not after it.
+  const download = fetch(url)
+  download.catch(() => {}) // handled below; no unhandled-rejection report in the meantime
   if (typeof globalThis.Go !== 'function') {
     // Defines globalThis.Go. The URL is computed on purpose: bundlers copy the file as an
     // asset (new URL(..., import.meta.url)) and must not try to bundle the import itself.
@@ -144,7 +147,7 @@ async function startRuntime (url) {
   const ready = new Promise((resolve) => { globalThis[readyName] = resolve })
   go.argv = ['authfetch', readyName]
   try {
-    const response = await fetch(url)
+    const response = await download
     if (!response.ok) throw new Error(`authfetch: cannot load ${url}: HTTP ${response.status}`)
     let instance
     try {

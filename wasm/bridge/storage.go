@@ -18,15 +18,15 @@ type localStore struct {
 	key  string
 	warn func(string)
 
-	mu        sync.Mutex
-	storage   safejs.Value        // guarded by mu: localStorage, undefined once given up
-	memory    refresh.MemoryStore // used once storage is given up
-	cachedRaw string              // guarded by mu: the entry last parsed, and its pair
-	cached    refresh.Tokens
+	mu       sync.Mutex
+	storage  safejs.Value        // guarded by mu: localStorage, undefined once given up
+	memory   refresh.MemoryStore // used once storage is given up
+	cachedJS safejs.Value        // guarded by mu: the entry last parsed, and its pair
+	cached   refresh.Tokens
 }
 
 func newLocalStore(key string, warn func(string)) *localStore {
-	s := &localStore{key: key, warn: warn, storage: safejs.Undefined()}
+	s := &localStore{key: key, warn: warn, storage: safejs.Undefined(), cachedJS: safejs.Undefined()}
 	ls, err := untrustedGet(global, "localStorage") // the getter itself throws where storage is blocked
 	switch {
 	case err != nil:
@@ -63,13 +63,15 @@ func (s *localStore) Load() (refresh.Tokens, error) {
 	if v.Type() != safejs.TypeString {
 		return refresh.Tokens{}, nil
 	}
-	raw, _ := v.String()
-	if raw != s.cachedRaw {
+	// Read on every request: compare in JavaScript (===) and copy the entry into Go only
+	// when it changed.
+	if !v.Equal(s.cachedJS) {
+		raw, _ := v.String()
 		var t refresh.Tokens
 		if json.Unmarshal([]byte(raw), &t) != nil {
 			t = refresh.Tokens{} // not ours, or damaged: no session
 		}
-		s.cachedRaw, s.cached = raw, t
+		s.cachedJS, s.cached = v, t
 	}
 	return s.cached, nil
 }
