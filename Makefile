@@ -1,7 +1,9 @@
 # authfetch: a Go→WebAssembly fetch wrapper that silently refreshes expired JWTs.
 #   make demo   build, start the reference backend, serve the demo page, print its URL
-#   make test   every test: the native engine and backend with -race, then the browser
+#   make test   every test: the engine and backend natively with -race, the types with tsc,
+#               the bridge in the browser, then the public API in headless Chromium
 #   make build  js/authfetch.wasm and js/wasm_exec.js (build outputs, never committed)
+#   make bench  authfetch beside plain fetch and the axios alternatives: bench/RESULTS.md
 
 GO       ?= go
 GOROOT   := $(shell $(GO) env GOROOT)
