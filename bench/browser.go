@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,93 +10,43 @@ import (
 	"sync"
 	"time"
 
+	"github.com/authfetch/authfetch/internal/chromium"
 	"github.com/chromedp/chromedp"
 )
 
-// chromiumPaths are tried in order: Debian's real binary (started with exactly our flags),
-// then its wrapper script, which adds flags of its own.
-var chromiumPaths = []string{"/usr/lib/chromium/chromium", "/usr/bin/chromium"}
-
-// chromiumFlags is the browser's command line, bar chromedp's --remote-debugging-pipe and
-// --user-data-dir (a fresh temporary profile per run). The last two are the bench's own:
-// gc() for memory readings after a full collection, and an unrounded
-// performance.memory.usedJSHeapSize.
-var chromiumFlags = []string{
-	"headless", "no-sandbox", "disable-gpu", "disable-background-networking",
-	"disable-component-update", "disable-sync", "no-first-run", "disable-quic",
-	"enable-precise-memory-info",
-}
-
-const jsFlags = "--expose-gc"
+// benchFlags are the bench's own on top of chromium.Flags: gc() for memory readings after
+// a full collection, and an unrounded performance.memory.usedJSHeapSize.
+var benchFlags = []string{"enable-precise-memory-info", "js-flags=--expose-gc"}
 
 type browser struct {
 	ctx         context.Context // the browser; every tab is a chromedp.NewContext of it
 	cancel      func()
-	profile     string
 	exe         string
 	version     string
 	commandLine string
 	verbose     bool
 }
 
+// findChromium returns the browser to run: the -chromium flag's path, else the first of
+// chromium.Paths that exists.
 func findChromium(flagPath string) (string, error) {
-	paths := chromiumPaths
 	if flagPath != "" {
-		paths = []string{flagPath}
+		return chromium.Find(flagPath)
 	}
-	for _, p := range paths {
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("no Chromium at %v: install Debian's chromium package (apt-get install chromium) or pass -chromium", paths)
+	return chromium.Find()
 }
 
 func startBrowser(exe string, verbose bool) (*browser, error) {
-	profile, err := os.MkdirTemp("", "authfetch-bench-chromium-")
+	cb, err := chromium.Start(exe, benchFlags...)
 	if err != nil {
 		return nil, err
 	}
-	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(exe)}
-	line := []string{exe}
-	for _, f := range chromiumFlags {
-		opts = append(opts, chromedp.Flag(f, true))
-		line = append(line, "--"+f)
-	}
-	opts = append(opts, chromedp.Flag("js-flags", jsFlags), chromedp.UserDataDir(profile))
-	line = append(line, "--js-flags="+jsFlags, "--user-data-dir=<fresh>")
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	b := &browser{ctx: ctx, profile: profile, exe: exe, commandLine: strings.Join(line, " "), verbose: verbose}
-	var once sync.Once
-	b.cancel = func() {
-		once.Do(func() {
-			shutdown, cancel := context.WithTimeout(ctx, 10*time.Second)
-			_ = chromedp.Cancel(shutdown)
-			cancel()
-			cancelBrowser()
-			cancelAlloc() // waits for the browser to exit
-			os.RemoveAll(profile)
-		})
-	}
-	// The browser lives as long as the context of its first action, so that context has
-	// no deadline; a start-up that hangs is cut off here instead.
-	started := make(chan error, 1)
-	go func() { started <- chromedp.Do(ctx) }()
-	select {
-	case err = <-started:
-	case <-time.After(30 * time.Second):
-		err = errors.New("no answer within 30s")
-	}
-	if err != nil {
-		b.cancel()
-		return nil, fmt.Errorf("cannot start %s: %w", exe, err)
-	}
+	b := &browser{ctx: cb.Ctx, cancel: cb.Stop, exe: exe, commandLine: cb.CommandLine, verbose: verbose}
 	if out, err := exec.Command(exe, "--version").Output(); err == nil {
 		b.version = strings.TrimSpace(string(out))
 	}
 	if b.version == "" {
-		b.version, _ = chromedp.Run(ctx, chromedp.Evaluate[string]("navigator.userAgent"))
+		b.version, _ = chromedp.Run(b.ctx, chromedp.Evaluate[string]("navigator.userAgent"))
 	}
 	return b, nil
 }

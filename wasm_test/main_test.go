@@ -17,14 +17,12 @@ package wasm_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
-	"github.com/chromedp/chromedp"
+	"github.com/authfetch/authfetch/internal/chromium"
 )
 
 // browserCtx is the one Chromium of this test binary; every tab is a chromedp.NewContext
@@ -34,17 +32,6 @@ var browserCtx context.Context
 // jsDir is the directory served at /js/: the repository's js/ unless AUTHFETCH_JS_DIR says.
 var jsDir string
 
-// chromiumPaths are tried in order. The first is Debian's real binary, started with
-// exactly our flags; /usr/bin/chromium is Debian's wrapper script, which adds its own.
-var chromiumPaths = []string{"/usr/lib/chromium/chromium", "/usr/bin/chromium"}
-
-// chromiumFlags are the browser's whole command line, bar chromedp's --remote-debugging-pipe
-// and --user-data-dir (a fresh temporary directory per run).
-var chromiumFlags = []string{
-	"headless", "no-sandbox", "disable-gpu", "disable-background-networking",
-	"disable-component-update", "disable-sync", "no-first-run", "disable-quic",
-}
-
 func TestMain(m *testing.M) { os.Exit(run(m)) }
 
 func run(m *testing.M) int {
@@ -53,56 +40,20 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "wasm_test:", err)
 		return 1
 	}
-	exe := ""
-	for _, p := range chromiumPaths {
-		if _, err := os.Stat(p); err == nil {
-			exe = p
-			break
-		}
-	}
-	if exe == "" {
-		// CI installs chromium (.ci/run); a missing browser must fail the run, not skip it.
-		fmt.Fprintf(os.Stderr, "wasm_test: no Chromium at %v: install Debian's chromium package (apt-get install chromium)\n", chromiumPaths)
-		return 1
-	}
-	profile, err := os.MkdirTemp("", "authfetch-chromium-")
+	exe, err := chromium.Find()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "wasm_test:", err)
 		return 1
 	}
-	defer os.RemoveAll(profile)
-
-	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(exe)}
-	for _, f := range chromiumFlags {
-		opts = append(opts, chromedp.Flag(f, true))
-	}
-	opts = append(opts, chromedp.UserDataDir(profile))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc() // waits for the browser to exit
-	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-
-	// The browser lives as long as the context of its first action, so that context has
-	// no deadline; a start-up that hangs is cut off here instead.
-	started := make(chan error, 1)
-	go func() { started <- chromedp.Do(ctx) }()
-	select {
-	case err = <-started:
-	case <-time.After(30 * time.Second):
-		err = errors.New("no answer within 30s")
-	}
+	b, err := chromium.Start(exe)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "wasm_test: cannot start %s: %v\n", exe, err)
+		fmt.Fprintln(os.Stderr, "wasm_test:", err)
 		return 1
 	}
-	browserCtx = ctx
+	defer b.Stop()
+	browserCtx = b.Ctx
 
-	code := m.Run()
-
-	shutdown, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	_ = chromedp.Cancel(shutdown)
-	return code
+	return m.Run()
 }
 
 // findBuild returns the directory to serve at /js/, or an error saying what to build.
