@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // Attempt sends the request once with accessToken ("" when there is none) and reports the
@@ -306,6 +305,3 @@ func (c *Client) Header(accessToken string) (name, value string) {
 // AllowsOrigin reports whether a request to origin (as the browser serialises it, e.g.
 // "https://api.example.com") may carry the token: baseURL's origin and allowedOrigins only.
 func (c *Client) AllowsOrigin(origin string) bool { return c.cfg.origins[origin] }
-
-// Now is the client's clock.
-func (c *Client) Now() time.Time { return c.cfg.now() }
