@@ -44,16 +44,25 @@ export interface RefreshingChange {
   refreshing: boolean
 }
 
-/** One step of the engine, for logs and debugging. Never carries a token. */
+/**
+ * One step of the engine, for logs and debugging. Never carries a token.
+ * Every `refresh` (a refresh starts) is followed by exactly one event with `ends: true`:
+ * `refreshed`, `adopted` (another tab had refreshed), `refresh-failed`, `relogin` or
+ * `session-ended` (the session was over already: logged out, or its loss reported).
+ */
 export interface AuthFetchEvent {
-  type: 'send' | 'expired' | 'wait' | 'refresh' | 'refreshed' | 'adopted' | 'refresh-failed' | 'relogin'
+  type: 'send' | 'expired' | 'wait' | 'refresh' | 'refreshed' | 'adopted' | 'refresh-failed' | 'relogin' | 'session-ended'
   /** The request, as "METHOD url", for request events. */
   label?: string
   /** `send`: this attempt is the replay. */
   replay?: boolean
+  /** This event ends the refresh that the last `refresh` event started. */
+  ends?: boolean
   status?: number
   code?: number
-  /** `refresh-failed`, `relogin`: why. */
+  /** `refreshed`, `adopted`: when the access token now stored expires (ms since the epoch, from its `exp`), or null if unknown. */
+  expiresAt?: number | null
+  /** `refresh-failed`, `relogin`, `session-ended`: why. */
   message?: string
   /** `performance.now()` when it happened. */
   time: number

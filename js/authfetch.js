@@ -2,6 +2,12 @@
 // This ES module loads the Go engine (authfetch.wasm, beside it by default), checks the
 // options, and wraps the engine's functions in the public API of authfetch.d.ts.
 // No build step, no dependencies.
+//
+// Who does what: this loader does the per-request browser work (build the Request, join
+// baseURL, check the origin, set the header, call fetch, read the reply's code from a clone);
+// the Go engine makes every decision. Per request it is asked twice, with small values:
+// token() "which token?" and verdict() "status and code: hand it over, or replay with which
+// token?". Each answers at once on the happy path and with a Promise when a refresh is needed.
 
 const ERROR_NAMES = ['AuthFetchError', 'SessionExpiredError', 'RefreshFailedError']
 
@@ -103,7 +109,8 @@ function readOptions (options) {
   for (const [name, [check, what]] of Object.entries(OPTION_TYPES)) {
     let value
     try {
-      value = options[name]
+      // Own properties only: a polluted Object.prototype must not choose where tokens go.
+      value = Object.hasOwn(options, name) ? options[name] : undefined
     } catch (e) {
       throw new TypeError(`authfetch: option ${name}: reading it threw: ${e}`)
     }
@@ -170,9 +177,6 @@ async function startRuntime (url) {
 
 const LISTENER_TYPES = ['refresh', 'relogin', 'tokens', 'refreshing', 'event']
 
-// Engine events that end this client's refresh call (see 'refreshing').
-const REFRESH_ENDS = ['refreshed', 'adopted', 'refresh-failed', 'relogin']
-
 function callSafely (fn, arg) {
   try {
     fn(arg)
@@ -180,17 +184,6 @@ function callSafely (fn, arg) {
     // A listener's error is the app's: report it without breaking the engine.
     if (typeof globalThis.reportError === 'function') globalThis.reportError(e)
     else setTimeout(() => { throw e })
-  }
-}
-
-// expiresAt reads a JWT's exp (ms since the epoch), or null.
-function expiresAt (token) {
-  try {
-    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')
-    const exp = JSON.parse(atob(part)).exp
-    return Number.isFinite(exp) ? exp * 1000 : null
-  } catch {
-    return null
   }
 }
 
@@ -213,6 +206,111 @@ function readTokens (tokens) {
   return [accessToken, refreshToken ?? '']
 }
 
+// ---------------------------------------------------------------------------------------
+// The per-request browser work.
+
+// isAbsoluteURL is what axios treats as absolute: a scheme followed by "//", or "//host";
+// data: and blob: URLs too, which have no "//".
+const ABSOLUTE = /^([a-z][a-z\d+\-.]*:)?\/\/|^(data|blob):/i
+
+// joinURL joins a request URL to baseURL the way axios does: an absolute URL is kept, a
+// relative one is appended with exactly one slash between them ("/api" + "/user/info").
+function joinURL (base, input) {
+  if (base === '' || ABSOLUTE.test(input)) return input
+  if (input === '') return base
+  return base.replace(/\/+$/, '') + '/' + input.replace(/^\/+/, '')
+}
+
+// originOf is the origin of an absolute http(s) URL as Request.url serialises it (lower-case
+// host, no default port): everything before the path. Anything else (userinfo, blob:, data:)
+// gives a string no origin set holds, so it never gets the token.
+function originOf (url) {
+  const start = url.indexOf('//') + 2
+  const end = url.indexOf('/', start)
+  return start < 2 || end < 0 ? '' : url.slice(0, end)
+}
+
+// A reply's code is read only where an "expired" answer can be: a JSON media type, a body,
+// at most plan.maxCodeBody bytes. Streams (text/event-stream, ndjson, json-seq) never are,
+// so fetch resolves as soon as their head arrives.
+function isJSON (contentType) {
+  if (contentType === null) return false
+  const type = contentType.split(';', 1)[0].trim().toLowerCase()
+  return type === 'application/json' || type === 'text/json' || type.endsWith('+json')
+}
+
+async function readBounded (body, max) {
+  const reader = body.getReader()
+  const chunks = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > max) {
+      reader.cancel().catch(() => {})
+      return null
+    }
+    chunks.push(value)
+  }
+  if (chunks.length === 1) return chunks[0]
+  const all = new Uint8Array(size)
+  let at = 0
+  for (const c of chunks) { all.set(c, at); at += c.byteLength }
+  return all
+}
+
+const decoder = new TextDecoder()
+
+// codeOf reads the business code at plan.codePath from a clone of res, so the caller gets the
+// body untouched: a number or a string, as the reply has it, or undefined.
+async function codeOf (res, plan) {
+  const status = res.status
+  if (!plan.readsCode || status < 200 || status === 204 || status === 304 || res.body === null) return undefined
+  const headers = res.headers
+  if (!isJSON(headers.get('content-type'))) return undefined
+  const length = headers.get('content-length')
+  let text
+  if (length !== null && /^\s*\d+\s*$/.test(length)) {
+    if (Number(length) > plan.maxCodeBody) return undefined
+    text = await res.clone().text()
+  } else {
+    const bytes = await readBounded(res.clone().body, plan.maxCodeBody)
+    if (bytes === null) return undefined
+    text = decoder.decode(bytes)
+  }
+  let value
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  for (const key of plan.codePath) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined
+    value = value[key]
+  }
+  return typeof value === 'number' || typeof value === 'string' ? value : undefined
+}
+
+// settled is the engine's answer: the value itself, or what its Promise settles with. An
+// Error returned synchronously is thrown. A request the app aborts while it waits rejects
+// at once with the signal's reason; the refresh it waited for goes on for the others.
+function settled (answer, signal, signalled) {
+  if (answer instanceof Error) throw answer
+  if (answer === null || typeof answer !== 'object' || !signalled) return answer
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
+const STREAM_REPLAY = 'authfetch: the access token expired and the request must be sent again, but its body is a ReadableStream, which cannot be sent twice; send a Blob, string or FormData instead'
+
+// ---------------------------------------------------------------------------------------
+// The client.
+
 /**
  * Load the module (once per page and wasmURL) and make a client.
  * @param {import('./authfetch.js').AuthFetchOptions} [options]
@@ -221,15 +319,28 @@ export async function createAuthFetch (options) {
   const opts = readOptions(options)
   const wasmURL = opts.wasmURL ?? new URL('./authfetch.wasm', import.meta.url)
   const storageKey = opts.storageKey ?? 'authfetch'
+
+  // baseURL is resolved once, now, against the page as fetch would resolve it: a <base href>
+  // added later moves neither the requests nor the refresh call. Its origin gets the token.
+  const pageBase = globalThis.document?.baseURI ?? globalThis.location?.href
+  let baseURL = ''
+  let baseOrigin
+  try {
+    const resolved = new URL(opts.baseURL || '.', pageBase)
+    baseOrigin = resolved.origin
+    if (opts.baseURL) baseURL = ABSOLUTE.test(opts.baseURL) ? opts.baseURL : resolved.href
+  } catch {
+    throw new TypeError(`authfetch: option baseURL is not a URL: ${show(opts.baseURL)}`)
+  }
+
   const runtime = await loadRuntime(wasmURL)
 
   const listeners = Object.fromEntries(LISTENER_TYPES.map((t) => [t, new Set()]))
   const dispatch = (type, detail) => {
     for (const fn of listeners[type]) callSafely(fn, detail)
   }
-  let engine // set below; emit runs only after it is
-  // Whether this client's refresh call is out: the engine reports its start and its end
-  // even when request-level events are off, so 'refreshing' costs no per-request events.
+  // Whether this client's refresh is running: the engine reports the start ('refresh') and
+  // exactly one end (an event with ends: true) even when request-level events are off.
   let refreshing = false
   const hooks = {
     makeError,
@@ -240,13 +351,12 @@ export async function createAuthFetch (options) {
       if (event.type === 'refresh' && !refreshing) {
         refreshing = true
         dispatch('refreshing', { refreshing })
-      } else if (refreshing && REFRESH_ENDS.includes(event.type)) {
+      } else if (event.ends && refreshing) {
         refreshing = false
         dispatch('refreshing', { refreshing })
       }
       if (event.type === 'refreshed') {
-        const tokens = engine?.getTokens()
-        const info = { expiresAt: tokens && !(tokens instanceof Error) ? expiresAt(tokens.accessToken) : null }
+        const info = { expiresAt: event.expiresAt ?? null }
         if (opts.onRefresh) callSafely(opts.onRefresh, info)
         dispatch('refresh', info)
         dispatch('tokens', { loggedIn: true, source: 'refresh' })
@@ -261,25 +371,25 @@ export async function createAuthFetch (options) {
     }
   }
 
-  // baseURL's origin receives the token; resolve it exactly as fetch will.
-  const pageBase = globalThis.document?.baseURI ?? globalThis.location?.href
-  let baseOrigin
-  try {
-    baseOrigin = new URL(opts.baseURL || '.', pageBase).origin
-  } catch {
-    throw new TypeError(`authfetch: option baseURL is not a URL: ${show(opts.baseURL)}`)
-  }
-  const made = runtime.newClient({ ...opts, baseOrigin, storageKey, onRelogin: undefined, onRefresh: undefined, onEvent: undefined, wasmURL: undefined }, hooks)
-  if (made instanceof Error) throw made
-  engine = made
+  // The options cross into Go once, as JSON; Go validates them and answers with the plan
+  // the per-request work follows (header, origins, how to read a code).
+  const settings = { ...opts, baseURL, baseOrigin, debug: undefined, onRelogin: undefined, onRefresh: undefined, onEvent: undefined, wasmURL: undefined }
+  const wantsEvents = () => Boolean(opts.debug || opts.onEvent || listeners.event.size)
+  const engine = runtime.newClient(JSON.stringify(settings), wantsEvents(), hooks)
+  if (engine instanceof Error) throw engine
+  const plan = engine.plan
+  const origins = new Set(plan.origins)
+  let verbose = wantsEvents()
 
   let closed = false
   const live = () => {
     if (closed) throw new AuthFetchError('authfetch: this client is closed')
     return engine
   }
-  const verbose = () => engine.setVerbose(Boolean(opts.debug || opts.onEvent || listeners.event.size))
-  verbose()
+  const setVerbose = () => {
+    verbose = wantsEvents()
+    engine.setVerbose(verbose)
+  }
 
   // Another tab logged in, refreshed or logged out.
   const onStorage = (e) => {
@@ -292,11 +402,49 @@ export async function createAuthFetch (options) {
     return result
   }
 
+  // One auth.fetch call. fetch is looked up per call: the page may wrap it.
+  async function send (input, init) {
+    const eng = live()
+    let req
+    if (input instanceof Request) {
+      req = new Request(input, init)
+    } else {
+      if (typeof input === 'symbol') throw new TypeError('authfetch: fetch input must be a string, URL or Request, got a symbol')
+      req = new Request(joinURL(baseURL, String(input)), init)
+    }
+    const skip = init !== undefined && init !== null && init.skipAuth
+    if (skip || !origins.has(originOf(req.url))) return globalThis.fetch(req)
+
+    // The replay needs the body again: keep a copy before the first attempt consumes it.
+    const replayable = !(init?.body instanceof ReadableStream)
+    const keep = replayable && req.body !== null ? req.clone() : req
+    const signal = req.signal
+    // Listen for an abort only when the app can abort: it gave a signal or a Request.
+    const signalled = input instanceof Request || (init !== undefined && init !== null && init.signal != null)
+    const label = verbose ? `${req.method} ${req.url}` : undefined
+
+    let token = eng.token(label)
+    if (typeof token !== 'string') token = await settled(token, signal, signalled)
+    if (token !== '') req.headers.set(plan.headerName, plan.headerPrefix + token)
+    const res = await globalThis.fetch(req)
+    const code = await codeOf(res, plan)
+    if (signal.aborted) throw signal.reason // aborted before the caller got its Response
+    const verdict = eng.verdict(res.status, code, token, label)
+    if (verdict === null || verdict === undefined) return res
+    const fresh = await settled(verdict, signal, signalled)
+    if (!replayable) throw new TypeError(STREAM_REPLAY)
+    keep.headers.set(plan.headerName, plan.headerPrefix + fresh)
+    const replay = await globalThis.fetch(keep)
+    if (signal.aborted) throw signal.reason
+    return replay
+  }
+
   return Object.freeze({
-    // An arrow function: works unbound, as axios calls env.fetch.
-    // The engine settles the Promise itself; the arguments go as given, since fetch() and
-    // fetch(undefined) differ.
-    fetch: (...args) => new Promise((resolve, reject) => live().fetch(resolve, reject, ...args)),
+    // An arrow function: works unbound, as axios calls env.fetch. fetch() and
+    // fetch(undefined) differ, so the arguments are counted.
+    fetch: (...args) => args.length === 0
+      ? Promise.reject(new TypeError("authfetch: fetch needs 1 argument, but got none"))
+      : send(args[0], args[1]),
     setTokens (tokens) {
       const [accessToken, refreshToken] = readTokens(tokens)
       settle(live().setTokens(accessToken, refreshToken))
@@ -307,15 +455,15 @@ export async function createAuthFetch (options) {
       settle(live().clearTokens())
       dispatch('tokens', { loggedIn: false, source: 'clear' })
     },
-    refresh: async () => { await live().refresh() },
+    refresh: async () => { await settled(live().refresh()) },
     on (type, listener) {
       if (!LISTENER_TYPES.includes(type)) throw new TypeError(`authfetch: on: unknown event ${show(type)}; one of ${LISTENER_TYPES.join(', ')}`)
       if (typeof listener !== 'function') throw new TypeError(`authfetch: on(${type}): listener must be a function`)
       listeners[type].add(listener)
-      if (type === 'event' && !closed) verbose()
+      if (type === 'event' && !closed) setVerbose()
       return () => {
         listeners[type].delete(listener)
-        if (type === 'event' && !closed) verbose()
+        if (type === 'event' && !closed) setVerbose()
       }
     },
     close () {

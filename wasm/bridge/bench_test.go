@@ -46,10 +46,3 @@ func BenchmarkAwaitResolved(b *testing.B) {
 		_, _ = await(p)
 	}
 }
-
-func BenchmarkNewRequestAndOrigin(b *testing.B) {
-	for b.Loop() {
-		req, _ := jsRequest.New("http://127.0.0.1/api/user/info")
-		_ = originOf(str(req, "url"))
-	}
-}

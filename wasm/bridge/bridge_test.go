@@ -167,35 +167,3 @@ func TestWebLockIsExclusiveAndHonoursContext(t *testing.T) {
 	}
 	unlock2()
 }
-
-// TestPrepareSurvivesHostileInput: getters and Proxy traps that throw come back as errors;
-// read with plain syscall/js they would never return.
-func TestPrepareSurvivesHostileInput(t *testing.T) {
-	core, err := refresh.New(&refresh.MemoryStore{}, fetchTransport{}, refresh.WithBaseOrigin("http://127.0.0.1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &client{core: core, hooks: eval(t, `return { makeError: (k, m) => new Error(m), emit () {} }`)}
-	tests := []struct {
-		name, input, init string
-		wantErr           string
-	}{
-		{"throwing skipAuth getter", `"/x"`, `({ get skipAuth () { throw new TypeError("getter") } })`, "TypeError: getter"},
-		{"throwing body getter", `"/x"`, `({ get body () { throw "string thrown" } })`, "string thrown"},
-		{"proxy init", `"/x"`, `new Proxy({}, { get () { throw new RangeError("trap") } })`, "RangeError: trap"},
-		{"proxy input", `new Proxy({}, { getPrototypeOf () { throw new Error("proto") }, get () { throw new Error("get") } })`, `undefined`, "Error: get"},
-		{"symbol input", `Symbol("s")`, `undefined`, "got a symbol"},
-		{"bad method", `"/x"`, `({ method: "GET POST" })`, "TypeError"},
-	}
-	for _, tt := range tests {
-		input, init := eval(t, "return "+tt.input), eval(t, "return "+tt.init)
-		_, _, err := c.prepare(input, init)
-		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-			t.Errorf("%s: err = %v, want one containing %q", tt.name, err, tt.wantErr)
-		}
-	}
-	r, direct, err := c.prepare(eval(t, `return new URL("http://127.0.0.1/a")`), eval(t, `return { method: "POST", body: "b" }`))
-	if err != nil || direct || !strings.HasPrefix(r.label, "POST http://127.0.0.1/a") || !r.replayable {
-		t.Errorf("a plain request: %+v, direct %v, %v", r, direct, err)
-	}
-}

@@ -11,13 +11,9 @@ var (
 	jsObject      = globalValue("Object")
 	jsString      = globalValue("String")
 	jsPromise     = globalValue("Promise")
-	jsRequest     = globalValue("Request")
-	jsURL         = globalValue("URL")
-	jsReadable    = globalValue("ReadableStream")
 	jsAbortCtl    = globalValue("AbortController")
 	jsPerformance = globalValue("performance")
 	jsReflect     = globalValue("Reflect")
-	isPrototypeOf = prop(prop(jsObject, "prototype"), "isPrototypeOf")
 )
 
 func globalValue(name string) safejs.Value {
@@ -37,8 +33,8 @@ func newObject() safejs.Value {
 	return o
 }
 
-// Values that come from the app (fetch's input and init, the global object's own getters)
-// are read only through calls. syscall/js guards calls, constructors and invocations with
+// Values that come from outside the bridge (the global object's own getters) are read only
+// through calls. syscall/js guards calls, constructors and invocations with
 // try/catch, but not property reads or instanceof: a getter or Proxy trap that throws there
 // never returns to Go, and the call that made it hangs for good.
 
@@ -49,20 +45,6 @@ func untrustedGet(v safejs.Value, name string) (safejs.Value, error) {
 	}
 	r, err := jsReflect.Call("get", v, name)
 	return r, fromJS(err)
-}
-
-// untrustedInstanceOf is ctor.prototype.isPrototypeOf(v), instanceof without the traps; it
-// is false when the question itself throws.
-func untrustedInstanceOf(v, ctor safejs.Value) bool {
-	if t := v.Type(); t != safejs.TypeObject && t != safejs.TypeFunction {
-		return false
-	}
-	r, err := isPrototypeOf.Call("call", prop(ctor, "prototype"), v)
-	if err != nil {
-		return false
-	}
-	ok, _ := r.Truthy()
-	return ok
 }
 
 // prop reads a property of a value the bridge made or the browser returned (never one the

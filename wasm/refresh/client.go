@@ -9,9 +9,16 @@ import (
 	"sync/atomic"
 )
 
-// Attempt sends the request once with accessToken ("" when there is none) and reports the
-// reply. It is called once, or twice when the first reply says the token expired.
-type Attempt func(ctx context.Context, accessToken string) (Reply, error)
+// Attempt sends the request once with header (the zero Header when there is no token) and
+// reports the reply. It is called once, or twice when the first reply says the token
+// expired.
+type Attempt func(ctx context.Context, header Header) (Reply, error)
+
+// Header is the request header that carries an access token, as the headerName and
+// headerPrefix options shape it. The zero Header means the request goes without a token.
+type Header struct {
+	Name, Value string
+}
 
 // Client is one authenticated session: it sends requests with the stored access token,
 // refreshes it once per expiry and replays what the expiry refused. It is safe for
@@ -55,23 +62,69 @@ func New(store Store, transport Transport, opts ...Option) (*Client, error) {
 // It returns the reply to the last attempt, whatever it says, or send's error, or an error
 // wrapping ErrSessionExpired or ErrRefreshFailed when authentication could not be restored,
 // or ctx's error when ctx ends while the request waits for a refresh.
+//
+// Do is TokenNow (or Token), one attempt, Judge and, when the verdict is Expired, Renew and
+// the replay: the steps the browser's loader takes one by one.
 func (c *Client) Do(ctx context.Context, label string, send Attempt) (Reply, error) {
-	tokens, err := c.tokensToSend(ctx, label)
-	if err != nil {
-		return Reply{}, err
+	token, ok := c.TokenNow(label)
+	if !ok {
+		var err error
+		if token, err = c.Token(ctx, label); err != nil {
+			return Reply{}, err
+		}
 	}
-	c.emit(Event{Kind: EventSend, Label: label})
-	reply, err := send(ctx, tokens.AccessToken)
-	if err != nil || c.classify(reply) != expired {
+	reply, err := send(ctx, c.Header(token))
+	if err != nil || c.Judge(label, reply) != Expired {
 		return reply, err
 	}
-	c.emit(Event{Kind: EventExpired, Label: label, Status: reply.Status, Code: reply.Code})
-	fresh, err := c.renew(ctx, label, tokens.AccessToken, false)
+	fresh, err := c.Renew(ctx, label, token)
 	if err != nil {
 		return Reply{}, err
 	}
+	return send(ctx, c.Header(fresh))
+}
+
+// TokenNow returns the access token to send a new request with when it needs no waiting:
+// no refresh is in flight and the stored token is not about to expire. It returns "" when no
+// token is stored (the request goes without one). ok is false when the request must ask
+// Token instead, which may wait; it never blocks and never calls the Transport or Locker.
+func (c *Client) TokenNow(label string) (token string, ok bool) {
+	c.mu.Lock()
+	busy := c.flight != nil
+	c.mu.Unlock()
+	if busy {
+		return "", false
+	}
+	t, err := c.load()
+	if err != nil || (t.RefreshToken != "" && c.judge.due(t.AccessToken, c.cfg.now())) {
+		return "", false
+	}
+	c.emit(Event{Kind: EventSend, Label: label})
+	return t.AccessToken, true
+}
+
+// Token returns the access token to send a new request with: after the refresh in flight if
+// there is one, and after a refresh of its own if the stored token is about to expire. It
+// returns "" when no token is stored.
+func (c *Client) Token(ctx context.Context, label string) (string, error) {
+	t, err := c.tokensToSend(ctx, label)
+	if err != nil {
+		return "", err
+	}
+	c.emit(Event{Kind: EventSend, Label: label})
+	return t.AccessToken, nil
+}
+
+// Renew returns the token to replay a request with, after its reply to token used said
+// "expired": the stored one if it is newer already (another request, tab or the app
+// replaced it), else the result of the one refresh in flight, started here if there is none.
+func (c *Client) Renew(ctx context.Context, label, used string) (string, error) {
+	fresh, err := c.renew(ctx, label, used, false)
+	if err != nil {
+		return "", err
+	}
 	c.emit(Event{Kind: EventSend, Label: label, Replay: true})
-	return send(ctx, fresh.AccessToken)
+	return fresh.AccessToken, nil
 }
 
 // tokensToSend returns the pair to send a new request with: after the refresh in flight if
@@ -132,30 +185,42 @@ func (c *Client) renew(ctx context.Context, label, stale string, proactive bool)
 	return f.wait(ctx)
 }
 
-// run performs the refresh of f and publishes its result to every waiter, whatever happens.
+// run performs the refresh of f and publishes its result to every waiter, whatever happens:
+// it emits EventRefresh, then exactly one event that ends it, a panic included.
 func (c *Client) run(f *flight, from Tokens) {
+	var end Event
 	defer func() {
 		if p := recover(); p != nil {
-			f.tokens, f.err = Tokens{}, refreshFailed(&panicError{value: p})
+			f.tokens, f.err, end = c.failure(&panicError{value: p}, 0, 0)
 		}
+		end.Ends = true
+		c.emitRecovering(end)
 		c.mu.Lock()
 		c.flight = nil
 		c.mu.Unlock()
 		close(f.done)
 	}()
-	f.tokens, f.err = c.refresh(from)
+	c.emit(Event{Kind: EventRefresh})
+	f.tokens, f.err, end = c.refresh(from)
+}
+
+// emitRecovering emits e where a panicking observer must not stop what follows.
+func (c *Client) emitRecovering(e Event) {
+	defer func() { _ = recover() }()
+	c.emit(e)
 }
 
 // refresh exchanges from's refresh token for a new pair, under the cross-client lock, and
-// saves it. The whole of it is bounded by the refreshTimeout option.
-func (c *Client) refresh(from Tokens) (Tokens, error) {
+// saves it. The whole of it is bounded by the refreshTimeout option. It returns the event
+// that ends the refresh beside its result.
+func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 	ctx, cancel := context.WithTimeoutCause(context.Background(), c.cfg.refreshTimeout,
 		fmt.Errorf("no reply within %v: %w", c.cfg.refreshTimeout, context.DeadlineExceeded))
 	defer cancel()
 
 	unlock, err := within(ctx, func() (func(), error) { return c.cfg.locker.Lock(ctx) }, func(u func()) { u() })
 	if err != nil {
-		return c.refreshFailed(fmt.Errorf("waiting for the refresh lock: %w", err), 0, 0)
+		return c.failure(fmt.Errorf("waiting for the refresh lock: %w", err), 0, 0)
 	}
 	defer unlock()
 
@@ -163,15 +228,13 @@ func (c *Client) refresh(from Tokens) (Tokens, error) {
 	cur, err := c.store.Load()
 	switch {
 	case err != nil:
-		return c.refreshFailed(fmt.Errorf("reading the tokens: %w", err), 0, 0)
+		return c.failure(fmt.Errorf("reading the tokens: %w", err), 0, 0)
 	case cur.IsZero():
-		return c.sessionEnded()
+		return c.ended()
 	case cur.AccessToken != from.AccessToken:
-		c.emit(Event{Kind: EventAdopted})
-		return cur, nil
+		return c.adopted(cur)
 	}
 
-	c.emit(Event{Kind: EventRefresh})
 	resp, err := within(ctx, func() (*Response, error) {
 		return c.transport.Send(ctx, c.refreshRequest(cur.RefreshToken))
 	}, nil)
@@ -179,17 +242,17 @@ func (c *Client) refresh(from Tokens) (Tokens, error) {
 		err = errors.New("the transport returned no response")
 	}
 	if err != nil {
-		return c.refreshFailed(err, 0, 0)
+		return c.failure(err, 0, 0)
 	}
 	r := c.readRefreshReply(resp, cur)
 	switch r.outcome {
 	case relogin:
 		c.mu.Lock()
-		lost := c.endSessionLocked()
+		first := c.endSessionLocked()
 		c.mu.Unlock()
-		return Tokens{}, c.sessionLost(lost, r.cause, r.status, r.code)
+		return c.lost(first, r.cause, r.status, r.code)
 	case failed:
-		return c.refreshFailed(r.cause, r.status, r.code)
+		return c.failure(r.cause, r.status, r.code)
 	}
 
 	c.mu.Lock()
@@ -201,29 +264,44 @@ func (c *Client) refresh(from Tokens) (Tokens, error) {
 	c.mu.Unlock()
 	switch {
 	case err != nil:
-		return c.refreshFailed(fmt.Errorf("saving the new tokens: %w", err), 0, 0)
+		return c.failure(fmt.Errorf("saving the new tokens: %w", err), 0, 0)
 	case now != cur && now.IsZero():
-		return c.sessionEnded()
+		return c.ended()
 	case now != cur:
-		c.emit(Event{Kind: EventAdopted})
-		return now, nil
+		return c.adopted(now)
 	}
 	c.judge.arrived(r.tokens.AccessToken, c.cfg.now())
 	c.sessionOver.Store(false)
-	c.emit(Event{Kind: EventRefreshed})
-	return r.tokens, nil
+	return r.tokens, nil, Event{Kind: EventRefreshed, ExpiresAt: c.judge.expiresAt(r.tokens.AccessToken)}
 }
 
-func (c *Client) refreshFailed(cause error, status, code int) (Tokens, error) {
-	c.emit(Event{Kind: EventRefreshFailed, Status: status, Code: code, Err: cause})
-	return Tokens{}, &RefreshError{Kind: ErrRefreshFailed, Status: status, Code: code, Cause: cause}
+// failure is a refresh that could not complete: the tokens stay.
+func (c *Client) failure(cause error, status, code int) (Tokens, error, Event) {
+	return Tokens{}, &RefreshError{Kind: ErrRefreshFailed, Status: status, Code: code, Cause: cause},
+		Event{Kind: EventRefreshFailed, Status: status, Code: code, Err: cause}
 }
 
-// sessionEnded is the answer when the tokens were cleared while a refresh waited for its
-// turn: the app (or another tab) logged out, or another tab lost the session.
-func (c *Client) sessionEnded() (Tokens, error) {
-	lost := c.sessionOver.CompareAndSwap(false, true)
-	return Tokens{}, c.sessionLost(lost, errors.New("the tokens were cleared"), 0, 0)
+// adopted is a refresh that found a newer pair stored by someone else: no call needed.
+func (c *Client) adopted(t Tokens) (Tokens, error, Event) {
+	return t, nil, Event{Kind: EventAdopted, ExpiresAt: c.judge.expiresAt(t.AccessToken)}
+}
+
+// ended is the answer when the tokens were cleared while a refresh waited for its turn or
+// its reply: the app (or another tab) logged out, or another tab lost the session.
+func (c *Client) ended() (Tokens, error, Event) {
+	first := c.sessionOver.CompareAndSwap(false, true)
+	return c.lost(first, errors.New("the tokens were cleared"), 0, 0)
+}
+
+// lost is a refresh that found the session over. Its end event is the relogin event when
+// this is the first news of the loss (once per session), EventSessionEnded otherwise.
+func (c *Client) lost(first bool, cause error, status, code int) (Tokens, error, Event) {
+	kind := EventSessionEnded
+	if first {
+		kind = EventRelogin
+	}
+	return Tokens{}, &RefreshError{Kind: ErrSessionExpired, Status: status, Code: code, Cause: cause},
+		Event{Kind: kind, Status: status, Code: code, Err: cause}
 }
 
 // endSessionLocked clears the tokens and reports whether this is the first news of the
@@ -297,9 +375,12 @@ func (c *Client) Refresh(ctx context.Context) (Tokens, error) {
 	return c.renew(ctx, "", t.AccessToken, false)
 }
 
-// Header returns the header that carries accessToken: its name and value.
-func (c *Client) Header(accessToken string) (name, value string) {
-	return c.cfg.headerName, c.cfg.headerPrefix + accessToken
+// Header returns the header that carries accessToken, or the zero Header for "".
+func (c *Client) Header(accessToken string) Header {
+	if accessToken == "" {
+		return Header{}
+	}
+	return Header{Name: c.cfg.headerName, Value: c.cfg.headerPrefix + accessToken}
 }
 
 // AllowsOrigin reports whether a request to origin (as the browser serialises it, e.g.

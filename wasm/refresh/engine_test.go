@@ -63,7 +63,8 @@ func (b *fakeBackend) Send(ctx context.Context, req *Request) (*Response, error)
 }
 
 // attempt answers 50014 for anything but the current access token.
-func (b *fakeBackend) attempt(ctx context.Context, token string) (Reply, error) {
+func (b *fakeBackend) attempt(ctx context.Context, h Header) (Reply, error) {
+	token := h.Value
 	b.attempts.Add(1)
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -78,14 +79,14 @@ func (b *fakeBackend) attempt(ctx context.Context, token string) (Reply, error) 
 func (b *fakeBackend) together(n int) Attempt {
 	var arrived atomic.Int32
 	all := make(chan struct{})
-	return func(ctx context.Context, token string) (Reply, error) {
+	return func(ctx context.Context, h Header) (Reply, error) {
 		if k := arrived.Add(1); k <= int32(n) {
 			if k == int32(n) {
 				close(all)
 			}
 			<-all
 		}
-		return b.attempt(ctx, token)
+		return b.attempt(ctx, h)
 	}
 }
 
@@ -253,7 +254,7 @@ func TestLateReplyReplayedWithoutRefresh(t *testing.T) {
 	sent, release := make(chan struct{}), make(chan struct{})
 	late := make(chan Reply)
 	go func() {
-		r, err := c.Do(context.Background(), "late", func(ctx context.Context, tok string) (Reply, error) {
+		r, err := c.Do(context.Background(), "late", func(ctx context.Context, tok Header) (Reply, error) {
 			if b.attempts.Load() == 0 {
 				defer func() { close(sent); <-release }() // the first reply arrives only after the refresh
 			}

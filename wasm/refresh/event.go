@@ -1,27 +1,36 @@
 package refresh
 
+import "time"
+
 // EventKind names a step of the engine. The names are what the JavaScript side sees.
+//
+// Every refresh that starts (EventRefresh) ends with exactly one of EventRefreshed,
+// EventAdopted, EventRefreshFailed, EventRelogin or EventSessionEnded, whatever happens,
+// a panic included; those events have Ends set.
 type EventKind string
 
 const (
 	EventSend          EventKind = "send"           // an attempt goes out (Replay says whether it is the replay)
 	EventExpired       EventKind = "expired"        // a reply said the access token expired
 	EventWait          EventKind = "wait"           // a request waits for a refresh in flight
-	EventRefresh       EventKind = "refresh"        // a refresh call starts
+	EventRefresh       EventKind = "refresh"        // a refresh starts
 	EventRefreshed     EventKind = "refreshed"      // new tokens were saved
-	EventAdopted       EventKind = "adopted"        // a newer pair was found in the store (another tab refreshed), no call made
+	EventAdopted       EventKind = "adopted"        // a newer pair was found in the store (another tab or request renewed it), no call made
 	EventRefreshFailed EventKind = "refresh-failed" // the refresh could not complete; tokens kept
 	EventRelogin       EventKind = "relogin"        // the session is lost; once per lost session
+	EventSessionEnded  EventKind = "session-ended"  // the refresh found the session over: logged out, or its loss already reported
 )
 
 // Event tells an observer what the engine did. It never carries a token.
 type Event struct {
-	Kind   EventKind
-	Label  string // the request's label, for request events
-	Replay bool   // EventSend: this is the replay
-	Status int    // EventExpired, EventRelogin, EventRefreshFailed: the HTTP status, when there was one
-	Code   int    // the body code, when there was one
-	Err    error  // EventRefreshFailed, EventRelogin: why
+	Kind      EventKind
+	Label     string    // the request's label, for request events
+	Replay    bool      // EventSend: this is the replay
+	Ends      bool      // this event ends the refresh that EventRefresh started
+	Status    int       // EventExpired, EventRelogin, EventRefreshFailed: the HTTP status, when there was one
+	Code      int       // the body code, when there was one
+	ExpiresAt time.Time // EventRefreshed, EventAdopted: the new access token's exp (server time), zero when unknown
+	Err       error     // EventRefreshFailed, EventRelogin, EventSessionEnded: why
 }
 
 func (c *Client) emit(e Event) {

@@ -97,6 +97,13 @@ func (j *expiryJudge) due(token string, now time.Time) bool {
 	return refreshDue(j.claimsOf(token), now.Add(-j.skew), j.margin)
 }
 
+// expiresAt returns token's exp as the server wrote it, or the zero Time.
+func (j *expiryJudge) expiresAt(token string) time.Time {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.claimsOf(token).exp
+}
+
 // expired reports whether token is past its exp by the corrected clock. A token without
 // exp never is.
 func (j *expiryJudge) expired(token string, now time.Time) bool {

@@ -44,7 +44,8 @@ func (b *jwtBackend) advance(d time.Duration) {
 }
 
 // attempt answers 50014 for anything but the valid token, and for it once it is past exp.
-func (b *jwtBackend) attempt(_ context.Context, token string) (Reply, error) {
+func (b *jwtBackend) attempt(_ context.Context, h Header) (Reply, error) {
+	token := h.Value
 	b.attempts.Add(1)
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -102,7 +103,7 @@ func TestProactiveAndSkew(t *testing.T) {
 			step := tt.life * 5 / 4 / 100
 			expiredReplies := 0
 			for i := range 100 {
-				reply, err := c.Do(context.Background(), fmt.Sprint(i), func(ctx context.Context, tok string) (Reply, error) {
+				reply, err := c.Do(context.Background(), fmt.Sprint(i), func(ctx context.Context, tok Header) (Reply, error) {
 					r, err := b.attempt(ctx, tok)
 					if r.Code == 50014 {
 						expiredReplies++

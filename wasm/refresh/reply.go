@@ -19,22 +19,22 @@ type Reply struct {
 	Value   any
 }
 
-// verdict is what a reply means to the session.
-type verdict int
+// Verdict is what a reply means to the session.
+type Verdict int
 
 const (
-	passThrough verdict = iota // anything that is not about the access token, errors included
-	expired                    // the access token was refused as expired
+	PassThrough Verdict = iota // anything that is not about the access token, errors included: hand it to the caller
+	Expired                    // the access token was refused as expired: Renew, then replay
 )
 
-func (c *Client) classify(r Reply) verdict {
-	if r.HasCode && slices.Contains(c.cfg.expiredCodes, r.Code) {
-		return expired
+// Judge classifies a reply by the expiredCodes and expiredStatuses options and reports an
+// expired one as an event. It never blocks.
+func (c *Client) Judge(label string, r Reply) Verdict {
+	if !(r.HasCode && slices.Contains(c.cfg.expiredCodes, r.Code)) && !slices.Contains(c.cfg.expiredStatuses, r.Status) {
+		return PassThrough
 	}
-	if slices.Contains(c.cfg.expiredStatuses, r.Status) {
-		return expired
-	}
-	return passThrough
+	c.emit(Event{Kind: EventExpired, Label: label, Status: r.Status, Code: r.Code})
+	return Expired
 }
 
 // NeedsBodyCode reports whether replies' body codes matter at all. When no body code means
@@ -73,6 +73,24 @@ func lookupJSON(doc []byte, path []string) (json.RawMessage, bool) {
 	return raw, true
 }
 
+// ParseCode reads a business code the way BodyCode does, from the text of a JSON number or
+// the content of a JSON string: an integer, or false.
+func ParseCode(text string) (int, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+	if err != nil {
+		return 0, false
+	}
+	return CodeOf(f)
+}
+
+// CodeOf is the business code a JSON number stands for: an integer within int32, or false.
+func CodeOf(f float64) (int, bool) {
+	if f != math.Trunc(f) || math.Abs(f) > math.MaxInt32 {
+		return 0, false
+	}
+	return int(f), true
+}
+
 func parseCode(raw json.RawMessage) (int, bool) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
@@ -83,13 +101,8 @@ func parseCode(raw json.RawMessage) (int, bool) {
 		if err := json.Unmarshal(raw, &text); err != nil {
 			return 0, false
 		}
-		text = strings.TrimSpace(text)
 	}
-	f, err := strconv.ParseFloat(text, 64)
-	if err != nil || f != math.Trunc(f) || math.Abs(f) > math.MaxInt32 {
-		return 0, false
-	}
-	return int(f), true
+	return ParseCode(text)
 }
 
 // lookupString returns the non-empty JSON string at path.

@@ -67,13 +67,13 @@ func (b *backend) transport() refresh.Transport {
 // get returns an attempt that requests path with the token in the client's header and
 // reads the reply's body code.
 func (b *backend) get(c *refresh.Client, path string) refresh.Attempt {
-	return func(ctx context.Context, token string) (refresh.Reply, error) {
-		hr, err := http.NewRequestWithContext(ctx, "GET", b.ts.URL+c.ResolveURL(path), nil)
+	return func(ctx context.Context, h refresh.Header) (refresh.Reply, error) {
+		hr, err := http.NewRequestWithContext(ctx, "GET", b.ts.URL+"/api"+path, nil)
 		if err != nil {
 			return refresh.Reply{}, err
 		}
-		if token != "" {
-			hr.Header.Set(c.Header(token))
+		if h.Name != "" {
+			hr.Header.Set(h.Name, h.Value)
 		}
 		resp, err := b.ts.Client().Do(hr)
 		if err != nil {
@@ -163,8 +163,8 @@ func together(n int, send func(*refresh.Client) refresh.Attempt) func(*refresh.C
 	all := make(chan struct{})
 	return func(c *refresh.Client) refresh.Attempt {
 		inner := send(c)
-		return func(ctx context.Context, token string) (refresh.Reply, error) {
-			r, err := inner(ctx, token)
+		return func(ctx context.Context, h refresh.Header) (refresh.Reply, error) {
+			r, err := inner(ctx, h)
 			if k := arrived.Add(1); k <= int32(n) {
 				if k == int32(n) {
 					close(all)
@@ -455,9 +455,9 @@ func Example() {
 	client.SetTokens(refresh.Tokens{AccessToken: access, RefreshToken: refreshToken})
 	s.ExpireAccessTokens()
 
-	reply, err := client.Do(context.Background(), "GET /user/info", func(ctx context.Context, token string) (refresh.Reply, error) {
-		hr, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+client.ResolveURL("/user/info"), nil)
-		hr.Header.Set(client.Header(token))
+	reply, err := client.Do(context.Background(), "GET /user/info", func(ctx context.Context, h refresh.Header) (refresh.Reply, error) {
+		hr, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/api/user/info", nil)
+		hr.Header.Set(h.Name, h.Value)
 		resp, err := http.DefaultClient.Do(hr)
 		if err != nil {
 			return refresh.Reply{}, err

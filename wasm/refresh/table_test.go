@@ -26,22 +26,22 @@ func TestClassify(t *testing.T) {
 		name   string
 		c      *Client
 		reply  Reply
-		expect verdict
+		expect Verdict
 	}{
-		{"default 50014", def, Reply{Status: 200, Code: 50014, HasCode: true}, expired},
-		{"default 401", def, Reply{Status: 401}, expired},
-		{"default ok", def, Reply{Status: 200, Code: 0, HasCode: true}, passThrough},
-		{"default business error", def, Reply{Status: 200, Code: 50008, HasCode: true}, passThrough},
-		{"default 500", def, Reply{Status: 500}, passThrough},
-		{"default 403", def, Reply{Status: 403}, passThrough},
-		{"code without HasCode", def, Reply{Status: 200, Code: 50014}, passThrough},
-		{"bearer 419", bearer, Reply{Status: 419}, expired},
-		{"bearer ignores codes", bearer, Reply{Status: 200, Code: 50014, HasCode: true}, passThrough},
+		{"default 50014", def, Reply{Status: 200, Code: 50014, HasCode: true}, Expired},
+		{"default 401", def, Reply{Status: 401}, Expired},
+		{"default ok", def, Reply{Status: 200, Code: 0, HasCode: true}, PassThrough},
+		{"default business error", def, Reply{Status: 200, Code: 50008, HasCode: true}, PassThrough},
+		{"default 500", def, Reply{Status: 500}, PassThrough},
+		{"default 403", def, Reply{Status: 403}, PassThrough},
+		{"code without HasCode", def, Reply{Status: 200, Code: 50014}, PassThrough},
+		{"bearer 419", bearer, Reply{Status: 419}, Expired},
+		{"bearer ignores codes", bearer, Reply{Status: 200, Code: 50014, HasCode: true}, PassThrough},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.c.classify(tt.reply); got != tt.expect {
-				t.Errorf("classify(%+v) = %v, want %v", tt.reply, got, tt.expect)
+			if got := tt.c.Judge("", tt.reply); got != tt.expect {
+				t.Errorf("Judge(%+v) = %v, want %v", tt.reply, got, tt.expect)
 			}
 		})
 	}
@@ -168,30 +168,6 @@ func TestNormalizeOrigin(t *testing.T) {
 	} {
 		if got := c.AllowsOrigin(origin); got != want {
 			t.Errorf("AllowsOrigin(%q) = %v, want %v", origin, got, want)
-		}
-	}
-}
-
-func TestResolveURL(t *testing.T) {
-	tests := []struct{ base, in, want string }{
-		{"/api", "/user/info", "/api/user/info"},
-		{"/api/", "/user/info", "/api/user/info"},
-		{"/api//", "user/info", "/api/user/info"},
-		{"/api", "user/info", "/api/user/info"},
-		{"/api", "", "/api"},
-		{"https://x.example/api", "/a?b=c", "https://x.example/api/a?b=c"},
-		{"/api", "https://other.example/a", "https://other.example/a"},
-		{"/api", "//other.example/a", "//other.example/a"},
-		{"/api", "HTTP://other.example/a", "HTTP://other.example/a"},
-		{"/api", "data:text/plain,hi", "data:text/plain,hi"},
-		{"/api", "blob:http://x/1", "blob:http://x/1"},
-		{"/api", "mailto:x", "/api/mailto:x"}, // as axios: no "//", so relative
-		{"", "/user/info", "/user/info"},
-	}
-	for _, tt := range tests {
-		c := mustClient(t, WithBaseURL(tt.base))
-		if got := c.ResolveURL(tt.in); got != tt.want {
-			t.Errorf("ResolveURL(%q) with baseURL %q = %q, want %q", tt.in, tt.base, got, tt.want)
 		}
 	}
 }
@@ -326,18 +302,6 @@ func TestReadRefreshReply(t *testing.T) {
 	}
 }
 
-func TestIsAbsoluteURL(t *testing.T) {
-	for s, want := range map[string]bool{
-		"http://a": true, "https://a/b": true, "//a/b": true, "git+ssh://x": true, "A1.b-c+d://x": true,
-		"/a": false, "a": false, "1http://x": false, "http:/a": false, ":/": false, "": false,
-		"data:,x": true, "BLOB:x": true,
-	} {
-		if got := isAbsoluteURL(s); got != want {
-			t.Errorf("isAbsoluteURL(%q) = %v, want %v", s, got, want)
-		}
-	}
-}
-
 func FuzzReadClaims(f *testing.F) {
 	f.Add(signed(f, jwt.MapClaims{"exp": 1, "iat": 0}))
 	f.Add("a.b.c")
@@ -365,7 +329,7 @@ func FuzzReplyClassifier(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
 		for _, cl := range []*Client{c, def} {
 			code, has := cl.BodyCode(body)
-			_ = cl.classify(Reply{Status: status, Code: code, HasCode: has})
+			_ = cl.Judge("", Reply{Status: status, Code: code, HasCode: has})
 			r := cl.readRefreshReply(&Response{Status: status, Body: body}, Tokens{AccessToken: "a", RefreshToken: "r"})
 			if r.outcome == renewed && r.tokens.AccessToken == "" {
 				t.Fatal("renewed with an empty access token")

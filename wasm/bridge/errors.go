@@ -1,0 +1,69 @@
+//go:build js && wasm
+
+package bridge
+
+import (
+	"errors"
+
+	"github.com/authfetch/authfetch/wasm/refresh"
+	"github.com/hack-pad/safejs"
+)
+
+// typeError is an error the app made, reported to it as a JavaScript TypeError.
+type typeError string
+
+func (e typeError) Error() string { return string(e) }
+
+// errorValue is the JavaScript value a failed call returns or rejects with: the one mapping
+// from Go errors to the loader's error classes.
+//
+//	*refresh.RefreshError        SessionExpiredError or RefreshFailedError, with status,
+//	                             bodyCode and the JavaScript cause when there is one
+//	*JSError                     what JavaScript threw, as it was
+//	invalid option, tokens, typeError   TypeError
+//	anything else                Error
+func errorValue(hooks safejs.Value, err error) safejs.Value {
+	var re *refresh.RefreshError
+	if errors.As(err, &re) {
+		kind := "RefreshFailedError"
+		if errors.Is(re.Kind, refresh.ErrSessionExpired) {
+			kind = "SessionExpiredError"
+		}
+		props := map[string]any{}
+		if re.Status != 0 {
+			props["status"] = re.Status
+		}
+		if re.Code != 0 {
+			props["bodyCode"] = re.Code
+		}
+		var cause *JSError
+		if errors.As(re.Cause, &cause) {
+			props["cause"] = cause.Value
+		}
+		return makeError(hooks, kind, re.Error(), props)
+	}
+	var je *JSError
+	if errors.As(err, &je) {
+		return je.Value
+	}
+	var te typeError
+	if errors.As(err, &te) || errors.Is(err, refresh.ErrInvalidTokens) || errors.Is(err, refresh.ErrInvalidOption) {
+		return makeError(hooks, "TypeError", err.Error(), nil)
+	}
+	return makeError(hooks, "Error", err.Error(), nil)
+}
+
+// makeError asks the loader for an Error of one of its classes. Should the loader fail to
+// make one, the message itself is returned: the caller still gets what went wrong.
+func makeError(hooks safejs.Value, kind, message string, props map[string]any) safejs.Value {
+	var p any
+	if props != nil {
+		p = props
+	}
+	v, err := hooks.Call("makeError", kind, message, p)
+	if err != nil {
+		s, _ := safejs.ValueOf(message)
+		return s
+	}
+	return v
+}

@@ -1,0 +1,63 @@
+//go:build js && wasm
+
+package bridge
+
+import (
+	"context"
+
+	"github.com/authfetch/authfetch/wasm/refresh"
+	"github.com/hack-pad/safejs"
+)
+
+// The per-request seam. The loader builds the Request, sets the header, calls fetch and
+// reads the reply's code; it asks Go two questions, with small values only:
+//
+//	token(label)                      which access token to send
+//	verdict(status, code, used, label) what the reply means
+//
+// Each answers synchronously when it can (the happy path: a string, then null) and with a
+// Promise when the answer needs a refresh. label is a string only when request-level events
+// are wanted, so the happy path copies no string into Go.
+
+// token returns the access token to send ("" for none), or a Promise of it when the request
+// must wait for a refresh.
+func (c *client) token(args []safejs.Value) any {
+	label := labelArg(args, 0)
+	if t, ok := c.core.TokenNow(label); ok {
+		return t
+	}
+	return c.promise(func() (any, error) { return c.core.Token(context.Background(), label) })
+}
+
+// verdict judges the reply to a request sent with token used: null to hand it to the
+// caller, or a Promise of the token to replay it with (rejected with a SessionExpiredError
+// or RefreshFailedError when authentication cannot be restored). code is the reply's body
+// code as the loader read it: a number, a string, or undefined.
+func (c *client) verdict(args []safejs.Value) any {
+	status, _ := arg(args, 0).Float()
+	reply := refresh.Reply{Status: int(status)}
+	switch code := arg(args, 1); code.Type() {
+	case safejs.TypeNumber:
+		f, _ := code.Float()
+		reply.Code, reply.HasCode = refresh.CodeOf(f)
+	case safejs.TypeString:
+		s, _ := code.String()
+		reply.Code, reply.HasCode = refresh.ParseCode(s)
+	}
+	label := labelArg(args, 3)
+	if c.core.Judge(label, reply) == refresh.PassThrough {
+		return nil
+	}
+	used, _ := arg(args, 2).String()
+	return c.promise(func() (any, error) { return c.core.Renew(context.Background(), label, used) })
+}
+
+// labelArg is args[i] when it is a string, else "".
+func labelArg(args []safejs.Value, i int) string {
+	v := arg(args, i)
+	if v.Type() != safejs.TypeString {
+		return ""
+	}
+	s, _ := v.String()
+	return s
+}
