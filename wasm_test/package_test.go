@@ -10,10 +10,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/authfetch/authfetch/wasm/refresh"
 )
 
 // packedFiles are what `npm pack` in js/ must put in the package, and nothing else.
@@ -145,9 +148,18 @@ return await Promise.all(Array.from({ length: 5 }, (_, i) => H.settle(auth.fetch
 	e.wantStats("after the requests at expiry", map[string]int64{"RefreshCalls": 1, "Refreshed": 1, "Requests": 5})
 }
 
-// TestOptionNamesMatchDeclarations: every option authfetch.d.ts declares is one the
-// loader knows (no "unknown option" warning) and checks (a wrong type is a TypeError
-// naming it), so typed code cannot pass an option the module ignores.
+// loaderOnlyOptions are the options the loader keeps to itself: callbacks, its own
+// logging and where the wasm is. Every other option crosses into Go (refresh.Settings).
+var loaderOnlyOptions = []string{"onRelogin", "onRefresh", "onEvent", "debug", "wasmURL"}
+
+// loaderComputed are the Settings fields the loader fills in itself.
+var loaderComputed = []string{"baseOrigin"}
+
+// TestOptionNamesMatchDeclarations: authfetch.d.ts, the loader's option list
+// (OPTION_TYPES) and the Go struct the options cross into (refresh.Settings) name the same
+// options; every option the .d.ts declares is one the loader knows (no "unknown option"
+// warning) and checks (a wrong type is a TypeError naming it), so typed code cannot pass
+// an option the module ignores.
 func TestOptionNamesMatchDeclarations(t *testing.T) {
 	dts, err := os.ReadFile(filepath.Join(jsDir, "authfetch.d.ts"))
 	if err != nil {
@@ -164,6 +176,33 @@ func TestOptionNamesMatchDeclarations(t *testing.T) {
 	}
 	if len(names) < 20 || !slices.Contains(names, "baseURL") || !slices.Contains(names, "wasmURL") {
 		t.Fatalf("read %d option names from authfetch.d.ts (%v): the parse is broken", len(names), names)
+	}
+	loader, err := os.ReadFile(filepath.Join(jsDir, "authfetch.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(loader), "const OPTION_TYPES = {")
+	table, _, ok2 = strings.Cut(table, "\n}")
+	if !ok || !ok2 {
+		t.Fatal("no `const OPTION_TYPES = { ... }` in authfetch.js")
+	}
+	var loaderNames []string
+	for _, m := range regexp.MustCompile(`(?m)^\s+(\w+):`).FindAllStringSubmatch(table, -1) {
+		loaderNames = append(loaderNames, m[1])
+	}
+	if a, b := sorted(names), sorted(loaderNames); !slices.Equal(a, b) {
+		t.Errorf("authfetch.d.ts declares %q, the loader's OPTION_TYPES checks %q", a, b)
+	}
+	var goNames []string
+	st := reflect.TypeFor[refresh.Settings]()
+	for i := range st.NumField() {
+		if tag, _, _ := strings.Cut(st.Field(i).Tag.Get("json"), ","); !slices.Contains(loaderComputed, tag) {
+			goNames = append(goNames, tag)
+		}
+	}
+	crossing := slices.DeleteFunc(slices.Clone(names), func(n string) bool { return slices.Contains(loaderOnlyOptions, n) })
+	if a, b := sorted(crossing), sorted(goNames); !slices.Equal(a, b) {
+		t.Errorf("options that cross into Go: authfetch.d.ts has %q, refresh.Settings has %q", a, b)
 	}
 	e := newEnv(t)
 	tb := e.newTab("a")
@@ -195,3 +234,5 @@ return { warnings, errors };`, namesJSON))
 		}
 	}
 }
+
+func sorted(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }

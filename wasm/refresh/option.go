@@ -3,8 +3,6 @@ package refresh
 import (
 	"cmp"
 	"errors"
-	"fmt"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -310,33 +308,6 @@ func (c *config) validate() error {
 		c.fail("refreshMethod", "%s cannot carry the body that refreshTokenIn \"body\" needs", c.refreshMethod)
 	}
 	return errors.Join(c.errs...)
-}
-
-// NormalizeOrigin checks that s is an origin (http or https, a host, an optional port and
-// nothing else) and returns it as browsers serialise origins: lower case, default port
-// dropped.
-func NormalizeOrigin(s string) (string, error) {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "", fmt.Errorf("%q is not a URL", s)
-	}
-	scheme := strings.ToLower(u.Scheme)
-	if (scheme != "http" && scheme != "https") || u.Host == "" || u.User != nil ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
-		return "", fmt.Errorf("%q is not an origin such as \"https://api.example.com\"", s)
-	}
-	host := strings.ToLower(u.Hostname())
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	port := u.Port()
-	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
-		port = ""
-	}
-	if port != "" {
-		host += ":" + port
-	}
-	return scheme + "://" + host, nil
 }
 
 // isToken reports whether s is a non-empty RFC 9110 token (a header name or method).

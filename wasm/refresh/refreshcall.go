@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 )
@@ -50,7 +49,7 @@ func (c *Client) refreshRequest(refreshToken string) *Request {
 	req := &Request{Method: c.cfg.refreshMethod, Header: map[string]string{"Accept": "application/json"}}
 	switch c.cfg.refreshTokenIn {
 	case InPath:
-		u = strings.ReplaceAll(u, refreshTokenVar, url.PathEscape(refreshToken))
+		u = strings.ReplaceAll(u, refreshTokenVar, pathEscape(refreshToken))
 	case InBody:
 		body, _ := json.Marshal(map[string]string{c.cfg.refreshTokenName: refreshToken})
 		req.Body = body

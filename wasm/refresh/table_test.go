@@ -3,6 +3,7 @@ package refresh
 import (
 	"encoding/json"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -148,6 +149,17 @@ func TestNormalizeOrigin(t *testing.T) {
 		{"https://example.com/path", ""},
 		{"javascript:alert(1)", ""},
 		{"", ""},
+		{"HTTP://[::1]", "http://[::1]"},
+		{"http://localhost:0080", "http://localhost"},
+		{"http://a.example:65535", "http://a.example:65535"},
+		{"http://a.example:65536", ""},
+		{"http://a.example:123456", ""},
+		{"http://a b.example", ""},
+		{"http://a.example:x", ""},
+		{"http://[::1", ""},
+		{"http://[zz]", ""},
+		{"http://", ""},
+		{"https://a.example\\@b.example", ""},
 	}
 	for _, tt := range tests {
 		got, err := NormalizeOrigin(tt.in)
@@ -236,6 +248,15 @@ func TestRefreshDue(t *testing.T) {
 	for _, tt := range tests {
 		if got := refreshDue(tt.c, t0.Add(tt.at), tt.margin); got != tt.want {
 			t.Errorf("%s: refreshDue = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestPathEscape: the refresh token in the URL path is escaped as url.PathEscape does.
+func TestPathEscape(t *testing.T) {
+	for _, s := range []string{"r/1 x", "a.b-c_d~e", "$&+,/:;=?@", "é\x00%", ""} {
+		if got, want := pathEscape(s), url.PathEscape(s); got != want {
+			t.Errorf("pathEscape(%q) = %q, url.PathEscape gives %q", s, got, want)
 		}
 	}
 }

@@ -1,0 +1,80 @@
+package refresh
+
+import (
+	"fmt"
+	"strings"
+)
+
+// NormalizeOrigin checks that s is an origin (http or https, a host, an optional port and
+// nothing else) and returns it as browsers serialise origins: lower case, default port
+// dropped. It parses by hand: net/url would add some 40 KB to the wasm for this alone.
+func NormalizeOrigin(s string) (string, error) {
+	bad := fmt.Errorf("%q is not an origin such as \"https://api.example.com\"", s)
+	scheme, rest, ok := strings.Cut(s, "://")
+	scheme = strings.ToLower(scheme)
+	if !ok || (scheme != "http" && scheme != "https") {
+		return "", bad
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	host, port := rest, ""
+	if strings.HasPrefix(rest, "[") { // an IPv6 literal
+		end := strings.IndexByte(rest, ']')
+		if end < 0 || !allIn(rest[1:end], "0123456789abcdefABCDEF:.") || !strings.Contains(rest[1:end], ":") {
+			return "", bad
+		}
+		host = rest[:end+1]
+		if after := rest[end+1:]; after != "" {
+			if after[0] != ':' {
+				return "", bad
+			}
+			port = after[1:]
+		}
+	} else {
+		if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+			host, port = rest[:i], rest[i+1:]
+		}
+		if !allIn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~") {
+			return "", bad
+		}
+	}
+	port = strings.TrimLeft(port, "0")
+	if host == "" || host == "[]" || !allIn(port, "0123456789") || len(port) > 5 || (len(port) == 5 && port > "65535") {
+		return "", bad
+	}
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		port = ""
+	}
+	origin := scheme + "://" + strings.ToLower(host)
+	if port != "" {
+		origin += ":" + port
+	}
+	return origin, nil
+}
+
+// allIn reports whether every byte of s is one of set.
+func allIn(s, set string) bool {
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(set, s[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// pathEscape escapes s for one path segment, as url.PathEscape does: unreserved bytes and
+// $&+:=@ stay, everything else becomes %XX.
+func pathEscape(s string) string {
+	const keep = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~$&+:=@"
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; strings.IndexByte(keep, c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}
