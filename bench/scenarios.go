@@ -42,6 +42,7 @@ var alternatives = []alt{
 // What the page returns (see web/harness.js).
 type initResult struct {
 	TotalMs             float64 `json:"totalMs"`
+	FirstMs             float64 `json:"firstMs"` // import to the first authenticated response's body, when a pair was given
 	InstantiateMs       float64 `json:"instantiateMs"`
 	GoStartMs           float64 `json:"goStartMs"`
 	BeforeInstantiateMs float64 `json:"beforeInstantiateMs"`
@@ -124,6 +125,8 @@ func warm(t *tab, a alt, n, width int) error {
 
 type startup struct {
 	total       map[string][]float64 // per alternative: import of its module to client ready
+	first       map[string][]float64 // per alternative: import of its module to the first authenticated response
+	warmFirst   []float64            // authfetch, repeat visit: import to the first authenticated response
 	instantiate []float64            // authfetch: WebAssembly.instantiateStreaming (download, compile, instantiate)
 	goStart     []float64            // authfetch: go.run to createAuthFetch resolved
 	before      []float64            // authfetch: loader + wasm_exec.js imports, wasm response headers
@@ -136,7 +139,7 @@ type startup struct {
 // uncacheable copy of its wasm each time (a first visit); then, separately, a cacheable one
 // (a repeat visit, the first load excluded), and compileStreaming of the wasm alone.
 func measureStartup(b *browser, f *files, alts []alt, n int) (*startup, error) {
-	st := &startup{total: map[string][]float64{}}
+	st := &startup{total: map[string][]float64{}, first: map[string][]float64{}}
 	for _, a := range alts {
 		s, err := newSite(f)
 		if err != nil {
@@ -156,11 +159,16 @@ func measureStartup(b *browser, f *files, alts []alt, n int) (*startup, error) {
 				if a.key == "authfetch" {
 					opts["wasmURL"] = "/js/authfetch.wasm?n=" + nonce()
 				}
-				r, err := call[initResult](t, shortTimeout, "init", a.key, opts)
+				pair, err := newPair(s)
+				if err != nil {
+					return err
+				}
+				r, err := call[initResult](t, shortTimeout, "init", a.key, opts, pair)
 				if err != nil {
 					return err
 				}
 				st.total[a.key] = append(st.total[a.key], r.TotalMs)
+				st.first[a.key] = append(st.first[a.key], r.FirstMs)
 				if a.key == "authfetch" {
 					st.instantiate = append(st.instantiate, r.InstantiateMs)
 					st.goStart = append(st.goStart, r.GoStartMs)
@@ -184,13 +192,18 @@ func measureStartup(b *browser, f *files, alts []alt, n int) (*startup, error) {
 				if err := t.navigate(fmt.Sprintf("%s/?repeat=%d", s.url, i)); err != nil {
 					return err
 				}
-				r, err := call[initResult](t, shortTimeout, "init", a.key, a.options(map[string]any{"loader": "/jsc/authfetch.js"}))
+				pair, err := newPair(s)
+				if err != nil {
+					return err
+				}
+				r, err := call[initResult](t, shortTimeout, "init", a.key, a.options(map[string]any{"loader": "/jsc/authfetch.js"}), pair)
 				if err != nil {
 					return err
 				}
 				if i > 0 { // the first visit fills the caches
 					st.warmTotal = append(st.warmTotal, r.TotalMs)
 					st.warmInst = append(st.warmInst, r.InstantiateMs)
+					st.warmFirst = append(st.warmFirst, r.FirstMs)
 				}
 			}
 			return nil
@@ -204,12 +217,58 @@ func measureStartup(b *browser, f *files, alts []alt, n int) (*startup, error) {
 	return st, nil
 }
 
+// newPair is a fresh token pair from s's backend, as [access, refresh].
+func newPair(s *site) ([]string, error) {
+	access, refresh, err := s.api.IssuePair("demo")
+	return []string{access, refresh}, err
+}
+
+// ---- Go↔JS crossings per request ----
+
+// crossings is what the page counted per authenticated request on the happy path.
+type crossings struct {
+	Entries float64 `json:"entries"` // calls into Go
+	Calls   float64 `json:"calls"`   // calls from Go to JavaScript functions
+	Imports float64 `json:"imports"` // every syscall/js import Go called
+}
+
+// measureCrossings opens authfetch in a page that counts its Go↔JS crossings (?count, see
+// web/harness.js), warms it up and counts over n sequential requests.
+func measureCrossings(b *browser, f *files, n int) (crossings, error) {
+	s, err := newSite(f)
+	if err != nil {
+		return crossings{}, err
+	}
+	defer s.Close()
+	t, err := b.open(s)
+	if err != nil {
+		return crossings{}, err
+	}
+	defer t.Close()
+	if err := t.navigate(s.url + "/?count"); err != nil {
+		return crossings{}, err
+	}
+	a := alt{"authfetch", "authfetch"}
+	pair, err := newPair(s)
+	if err != nil {
+		return crossings{}, err
+	}
+	if _, err := call[initResult](t, shortTimeout, "init", a.key, a.options(nil), pair); err != nil {
+		return crossings{}, err
+	}
+	if err := warm(t, a, 100, 10); err != nil {
+		return crossings{}, err
+	}
+	return call[crossings](t, stepTimeout, "crossings", n)
+}
+
 // ---- overhead per request ----
 
 type overhead struct {
 	backend            []float64            // ms for the sequential batch from Go's HTTP client
 	blob               []float64            // ms for as many sequential fetches of a blob: URL
 	seq, par           map[string][]float64 // ms for the whole batch, per run
+	crossings          *crossings           // authfetch's Go↔JS crossings per request
 	seqRatio, parRatio map[string][]float64 // to plain fetch in the same run
 	failed             map[string]int       // requests that did not succeed (all had a valid token)
 }
@@ -250,6 +309,13 @@ func measureOverhead(b *browser, f *files, alts []alt, runs, n, width int) (*ove
 	var err error
 	if o.backend, err = measureBackend(f, runs, n); err != nil {
 		return nil, err
+	}
+	if _, ok := tabs["authfetch"]; ok {
+		c, err := measureCrossings(b, f, 200)
+		if err != nil {
+			return nil, fmt.Errorf("crossings: %w", err)
+		}
+		o.crossings = &c
 	}
 	// A batch is made in slices, the alternatives taking turns slice by slice, so that a
 	// change in the machine's load (other jobs) falls on all of them alike.

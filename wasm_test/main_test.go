@@ -4,12 +4,11 @@
 // fresh 127.0.0.1 origin per test, and drive pages through the Chrome DevTools Protocol
 // (github.com/chromedp/chromedp).
 //
-// Run them from the repository root after building the module:
-//
-//	make build
-//	go test -count=1 ./wasm_test/...
-//
-// A missing build or a missing browser fails the run; nothing is skipped. On a failure the
+// `go test ./...` from a fresh clone runs them as they are: TestMain first brings what they
+// serve up to date with make (the module, wasm_exec.js of this toolchain, the Vue example's
+// build and the pinned npm packages of testdata; make skips what is current), exactly as
+// `make test` does. A missing browser fails the run with the command that installs it;
+// nothing is skipped. On a failure the
 // test logs the console of every tab it opened and saves a screenshot of each under
 // wasm_test/artifacts/. AUTHFETCH_JS_DIR serves another directory at /js/ (to try the suite
 // against another build).
@@ -19,7 +18,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/authfetch/authfetch/internal/chromium"
@@ -35,6 +36,12 @@ var jsDir string
 func TestMain(m *testing.M) { os.Exit(run(m)) }
 
 func run(m *testing.M) int {
+	if os.Getenv("AUTHFETCH_JS_DIR") == "" {
+		if err := makePrerequisites(); err != nil {
+			fmt.Fprintln(os.Stderr, "wasm_test:", err)
+			return 1
+		}
+	}
 	var err error
 	if jsDir, err = findBuild(); err != nil {
 		fmt.Fprintln(os.Stderr, "wasm_test:", err)
@@ -54,6 +61,26 @@ func run(m *testing.M) int {
 	browserCtx = b.Ctx
 
 	return m.Run()
+}
+
+// prerequisites are the make targets the browser tests serve (see test-browser in the
+// Makefile).
+var prerequisites = []string{"build", "example-vue", "wasm_test/testdata/node_modules/.package-lock.json"}
+
+// makePrerequisites runs make in the repository root for what the tests serve.
+func makePrerequisites() error {
+	if _, err := exec.LookPath("make"); err != nil {
+		return fmt.Errorf("make is missing (apt-get install make); it builds js/authfetch.wasm and the examples the tests serve")
+	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		return fmt.Errorf("npm is missing (apt-get install nodejs npm); it installs the pinned packages the tests serve")
+	}
+	cmd := exec.Command("make", append([]string{"-s", "-C", ".."}, prerequisites...)...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("make %s: %w", strings.Join(prerequisites, " "), err)
+	}
+	return nil
 }
 
 // findBuild returns the directory to serve at /js/, or an error saying what to build.

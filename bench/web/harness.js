@@ -23,6 +23,12 @@ WebAssembly.instantiateStreaming = async function (source, imports) {
   hooks.instance = result.instance
   return result
 }
+// With ?count in the page's URL the Go object also counts its crossings (see
+// bench.crossings): calls into Go (_resume: a js.Func called, a Promise callback) and the
+// syscall/js imports Go calls, of which valueCall, valueInvoke and valueNew are calls of
+// JavaScript functions. Without it nothing is wrapped.
+const counts = { entries: 0, calls: 0, imports: 0 }
+const counting = new URLSearchParams(location.search).has('count')
 let GoClass
 Object.defineProperty(globalThis, 'Go', {
   configurable: true,
@@ -32,6 +38,16 @@ Object.defineProperty(globalThis, 'Go', {
       constructor (...args) {
         super(...args)
         hooks.go = this
+        if (!counting) return
+        const gojs = this.importObject.gojs
+        for (const name of Object.keys(gojs)) {
+          if (!name.startsWith('syscall/js.')) continue
+          const f = gojs[name]
+          const call = /\.(valueCall|valueInvoke|valueNew)$/.test(name)
+          gojs[name] = (sp) => { counts.imports++; if (call) counts.calls++; return f(sp) }
+        }
+        const resume = this._resume
+        this._resume = function () { counts.entries++; return resume.call(this) }
       }
     }
   }
@@ -63,13 +79,21 @@ const sleepUntil = (epochMs) => new Promise((resolve) => setTimeout(resolve, Mat
 
 window.bench = {
   // init loads alternative alt and makes its client: the start-up time is from the import of
-  // its module (which imports its loader or library) to the client being ready.
-  async init (alt, options = {}) {
+  // its module (which imports its loader or library) to the client being ready. Given a
+  // token pair (a user who logged in before), it also stores it and makes one request:
+  // firstMs is from the import to that first authenticated response's body.
+  async init (alt, options = {}, pair = null) {
     const t0 = performance.now()
     const mod = await import(`/bench/alt-${alt}.js`)
     client = await mod.create(options)
     const t1 = performance.now()
     const r = { totalMs: t1 - t0, instantiateMs: 0, goStartMs: 0 }
+    if (pair) {
+      client.login(pair[0], pair[1])
+      const code = await client.get()
+      r.firstMs = performance.now() - t0
+      if (code !== 0) throw new Error(`the first request answered code ${code}`)
+    }
     if (hooks.instance) {
       r.instantiateMs = hooks.instantiateEnd - hooks.instantiateStart
       r.goStartMs = t1 - hooks.instantiateEnd // go.run until createAuthFetch resolved
@@ -97,6 +121,16 @@ window.bench = {
     const t0 = performance.now()
     for (let i = 0; i < n; i++) if (await one()) ok++
     return { ms: performance.now() - t0, ok, failed: n - ok, firstError }
+  },
+
+  // crossings makes n sequential requests and returns the crossings counted per request
+  // (the page must have been opened with ?count).
+  async crossings (n) {
+    if (!counting) throw new Error('open the page with ?count to count crossings')
+    counts.entries = counts.calls = counts.imports = 0
+    const r = await this.seq(n)
+    if (r.failed > 0) throw new Error(`${r.failed} of ${n} requests failed: ${r.firstError}`)
+    return { entries: counts.entries / n, calls: counts.calls / n, imports: counts.imports / n }
   },
 
   // seqBlob fetches a blob: URL n times, one after the other: the browser's own cost of a

@@ -1,9 +1,14 @@
 //go:build js && wasm
 
-// Package bridge is the only part of authfetch that touches the browser. It gives the engine
-// (package refresh) what it needs as small Go interfaces, built on fetch, Request, Response,
-// Headers, localStorage, navigator.locks and AbortSignal, and gives JavaScript the client
-// object that js/authfetch.js wraps.
+// Package bridge is the only Go of authfetch that touches the browser. It gives the engine
+// (package refresh) what it needs as small Go interfaces, built on localStorage,
+// navigator.locks and fetch (for the refresh call), and gives js/authfetch.js the client
+// object it wraps: the client's plan and the two per-request questions, token() and
+// verdict() (see request.go), besides setTokens, getTokens, clearTokens and refresh.
+//
+// The per-request browser work (the Request, its header, fetch, the reply's code) is the
+// loader's: app → loader → (Go: token) → fetch → (Go: verdict) → app. Nothing of a request
+// but the token, the status and the code crosses into Go.
 //
 // Rules kept here: every function JavaScript calls returns at once (work that waits runs in a
 // goroutine and settles a Promise); every callback recovers, because a Go panic would end the

@@ -2,9 +2,20 @@
 // refreshed, which requests wait for that refresh, what is replayed and what the app is told.
 //
 // It is pure Go and knows nothing of the browser. The browser bridge hands it small
-// interfaces: a [Store] for the token pair, a [Transport] for the refresh call, a [Locker]
-// that serialises refreshes across tabs, and, per request, an [Attempt] that sends the
-// request once with a given access token. Everything here builds and tests natively.
+// interfaces: a [Store] for the token pair, a [Transport] for the refresh call and a
+// [Locker] that serialises refreshes across tabs. Everything here builds and tests natively.
+//
+// A request goes through the session in steps, which [Client.Do] composes for Go callers
+// (its [Attempt] gets the [Header] to send) and the browser's loader takes one by one:
+//
+//	TokenNow (or Token, which may wait)  which access token to send
+//	the request goes out                 the caller sends it and reads status and code
+//	Judge                                PassThrough, or Expired
+//	Renew, then the replay               the token to send it again with, once
+//
+// TokenNow and Judge never block, so on the happy path the browser gets both answers
+// synchronously. [Settings] are the options as data (what the loader sends as JSON), and
+// [Client.Plan] what the loader needs to do its part.
 //
 // The contract, kept by [Client]:
 //
