@@ -10,6 +10,9 @@ import (
 const (
 	DefaultAccessTTL  = 30 * time.Second
 	DefaultRefreshTTL = 10 * time.Minute
+	// DefaultRefreshGrace is how long a spent refresh token is still answered with its
+	// successor: Okta's default rotation grace period.
+	DefaultRefreshGrace = 30 * time.Second
 )
 
 // Config configures a Server. The zero value is a working demo server.
@@ -25,6 +28,15 @@ type Config struct {
 	// AccessTTL and RefreshTTL are the token lifetimes; zero means the default.
 	AccessTTL  time.Duration
 	RefreshTTL time.Duration
+
+	// RefreshGrace is the rotation grace window. A refresh reply can be lost after the
+	// server rotated (a timeout, a dropped connection), and the client then presents the
+	// spent token again. Within this window, and while its successor is unused, that retry
+	// gets the same successor refresh token and a freshly signed access token, so a
+	// session never has two live branches; after it, or once the successor was used, it is
+	// reuse and revokes the family. Zero means DefaultRefreshGrace; negative turns the
+	// window off.
+	RefreshGrace time.Duration
 
 	// Now is the clock for issuing and for validating tokens; nil means time.Now.
 	// Tests move it to expire tokens without sleeping.
@@ -55,6 +67,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.RefreshTTL == 0 {
 		c.RefreshTTL = DefaultRefreshTTL
+	}
+	switch {
+	case c.RefreshGrace == 0:
+		c.RefreshGrace = DefaultRefreshGrace
+	case c.RefreshGrace < 0:
+		c.RefreshGrace = 0 // off
 	}
 	// Copied so that the caller changing its map later cannot race with logins.
 	if len(c.Users) == 0 {

@@ -50,14 +50,25 @@ func ExampleNew() {
 	if err := json.Unmarshal(data, &pair); err != nil {
 		log.Fatal(err)
 	}
-	code, msg, _ = post(ts.URL+"/api/refreshJwt/"+pair.RefreshToken, "")
-	fmt.Println(code, msg)
-	// A refresh token is single-use: presenting it again ends the session.
-	code, msg, _ = post(ts.URL+"/api/refreshJwt/"+pair.RefreshToken, "")
-	fmt.Println(code, msg)
+	refresh := func(token string) (next string) {
+		code, msg, data := post(ts.URL+"/api/refreshJwt/"+token, "")
+		var p struct{ RefreshToken string }
+		_ = json.Unmarshal(data, &p)
+		fmt.Println(code, msg)
+		return p.RefreshToken
+	}
+	next := refresh(pair.RefreshToken)
+	// A retry within the grace window (its reply was lost) gets the same successor.
+	fmt.Println("same successor:", refresh(pair.RefreshToken) == next)
+	refresh(next)
+	// Once the successor was used, presenting the old token is reuse: the session ends.
+	refresh(pair.RefreshToken)
 	// Output:
 	// 60204 wrong username or password
 	// 0 ok
+	// 0 ok
+	// 0 ok
+	// same successor: true
 	// 0 ok
 	// 10007 refresh token expired, please log in again
 }

@@ -37,6 +37,9 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 		s.relogin(w)
 	case result == dead:
 		s.relogin(w)
+	case result == graced:
+		s.stats.graced.Add(1)
+		s.ok(w, pair)
 	default:
 		s.stats.refreshed.Add(1)
 		s.ok(w, pair)
@@ -45,21 +48,34 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 
 // rotate spends the verified refresh token c and returns the next pair of its family.
 // One hold of the lock covers the check, the spending and the recording of the new
-// token: two calls with the same token cannot both succeed.
+// token: two calls with the same token cannot both get a new successor. A retry within
+// the grace window gets the successor issued the first time, re-signed (the same token:
+// HS256 over the same claims), with a fresh access token.
 func (s *Server) rotate(c *claims) (tokenPair, redeemResult, error) {
 	ss := s.sessions
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
+	now := s.cfg.Now()
 	// Signed before spending, so a signing error leaves the old token usable.
 	pair, jti, exp, err := s.signPair(c.Subject, c.SID)
 	if err != nil {
 		return tokenPair{}, dead, err
 	}
-	if result := ss.redeem(c.ID); result != redeemed {
-		return tokenPair{}, result, nil
+	result, rec := ss.redeem(c.ID, now, s.cfg.RefreshGrace)
+	switch result {
+	case redeemed:
+		ss.add(jti, c.SID, exp, now)
+		rec.next = jti
+		return pair, redeemed, nil
+	case graced:
+		successor := refreshClaims(c.Subject, c.SID, rec.iat, rec.exp)
+		successor.ID = ss.tokens[c.ID].next
+		if pair.RefreshToken, err = s.sign(successor); err != nil {
+			return tokenPair{}, dead, err
+		}
+		return pair, graced, nil
 	}
-	ss.add(jti, c.SID, exp, s.cfg.Now())
-	return pair, redeemed, nil
+	return tokenPair{}, result, nil
 }
 
 // refreshToken finds the refresh token in the path, else in header X-Refresh-Token,

@@ -140,12 +140,13 @@ func TestRevokeRefreshTokens(t *testing.T) {
 }
 
 // TestRefreshRace presents one refresh token 50 times at once, as a client without
-// single-flight would: one call wins, reuse revokes the family, so even the winner's
-// new refresh token is dead.
+// single-flight would, to a server without a grace window: one call wins, reuse revokes
+// the family, so even the winner's new refresh token is dead. (TestRefreshGraceConcurrent
+// is the same race within the window.)
 func TestRefreshRace(t *testing.T) {
 	t.Parallel()
 	const n = 50
-	h := newHarness(t, Config{}, nil)
+	h := newHarness(t, Config{RefreshGrace: -1}, nil)
 	pair := h.login("demo", "demo")
 
 	start := make(chan struct{})
@@ -207,7 +208,7 @@ func TestSessionsSweep(t *testing.T) {
 
 func TestStats(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, Config{}, nil)
+	h := newHarness(t, Config{RefreshGrace: -1}, nil)
 	p := h.login("demo", "demo")
 	h.post("/api/login", `{"username":"demo","password":"wrong"}`) // not a login
 	h.get("/api/user/info", p.Token)                               // requests 1
@@ -231,7 +232,7 @@ func TestStats(t *testing.T) {
 	if err := json.Unmarshal(r.Data, &fields); err != nil {
 		t.Fatal(err)
 	}
-	wantFields := map[string]int64{"refreshCalls": 3, "refreshed": 1, "reused": 1, "reloginAnswers": 2,
+	wantFields := map[string]int64{"refreshCalls": 3, "refreshed": 1, "reused": 1, "graced": 0, "reloginAnswers": 2,
 		"expiredAnswers": 1, "invalidAnswers": 1, "logins": 1, "requests": 2}
 	for k, v := range wantFields {
 		if fields[k] != v || len(fields) != len(wantFields) {

@@ -16,8 +16,12 @@ type sessions struct {
 
 type refreshRecord struct {
 	sid  string
+	iat  time.Time // with exp, what re-signs the identical token for a grace retry
 	exp  time.Time
 	used bool
+	// Once used: when, and the successor issued for it (its jti), for the grace window.
+	usedAt time.Time
+	next   string
 }
 
 type family struct {
@@ -32,6 +36,7 @@ const (
 	redeemed redeemResult = iota // it was live and is now used
 	dead                         // unknown, or its family was revoked
 	reused                       // it was used before: its family is (now) revoked
+	graced                       // it was used moments ago and its successor is unused: answer that successor again
 )
 
 const minSweep = 1024
@@ -44,13 +49,13 @@ func newSessions() *sessions {
 	}
 }
 
-// add records a refresh token handed out in family sid, creating the family for a login.
-// The caller holds mu.
+// add records a refresh token handed out in family sid at now, creating the family for a
+// login. The caller holds mu.
 func (ss *sessions) add(jti, sid string, exp, now time.Time) {
 	if len(ss.tokens) >= ss.sweepAt {
 		ss.sweep(now)
 	}
-	ss.tokens[jti] = &refreshRecord{sid: sid, exp: exp}
+	ss.tokens[jti] = &refreshRecord{sid: sid, iat: now, exp: exp}
 	f := ss.families[sid]
 	if f == nil {
 		f = new(family)
@@ -75,25 +80,28 @@ func (ss *sessions) sweep(now time.Time) {
 	ss.sweepAt = max(2*len(ss.tokens), minSweep)
 }
 
-// redeem spends the refresh token jti. The caller holds mu, and on redeemed issues
-// the family's next token under the same hold, so no reuse can slip in between.
-func (ss *sessions) redeem(jti string) redeemResult {
+// redeem spends the refresh token jti at now. A token used within grace before, whose
+// successor is still unused, is graced: the answer is that successor again (its record is
+// returned). The caller holds mu, and on redeemed records the family's next token (see
+// spent) under the same hold, so no reuse can slip in between.
+func (ss *sessions) redeem(jti string, now time.Time, grace time.Duration) (redeemResult, *refreshRecord) {
 	r := ss.tokens[jti]
 	if r == nil {
-		return dead
+		return dead, nil
 	}
 	f := ss.families[r.sid]
-	if r.used {
-		if f != nil {
-			f.revoked = true
-		}
-		return reused
-	}
 	if f == nil || f.revoked {
-		return dead
+		return dead, nil
 	}
-	r.used = true
-	return redeemed
+	if r.used {
+		if next := ss.tokens[r.next]; next != nil && !next.used && now.Sub(r.usedAt) < grace {
+			return graced, next
+		}
+		f.revoked = true
+		return reused, nil
+	}
+	r.used, r.usedAt = true, now
+	return redeemed, r
 }
 
 // revokeAll revokes every family, hence every refresh token issued so far.

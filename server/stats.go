@@ -6,7 +6,8 @@ import "sync/atomic"
 type Stats struct {
 	RefreshCalls   int64 `json:"refreshCalls"`   // calls reaching a refresh route
 	Refreshed      int64 `json:"refreshed"`      // successful rotations
-	Reused         int64 `json:"reused"`         // used refresh tokens presented again
+	Reused         int64 `json:"reused"`         // used refresh tokens presented again, outside the grace window
+	Graced         int64 `json:"graced"`         // used refresh tokens presented again within the grace window, answered with their successor
 	ReloginAnswers int64 `json:"reloginAnswers"` // code 10007 answers
 	ExpiredAnswers int64 `json:"expiredAnswers"` // code 50014 answers
 	InvalidAnswers int64 `json:"invalidAnswers"` // code 50008 answers
@@ -15,13 +16,13 @@ type Stats struct {
 }
 
 type counters struct {
-	refreshCalls, refreshed, reused                atomic.Int64
+	refreshCalls, refreshed, reused, graced        atomic.Int64
 	reloginAnswers, expiredAnswers, invalidAnswers atomic.Int64
 	logins, requests                               atomic.Int64
 }
 
 func (c *counters) all() []*atomic.Int64 {
-	return []*atomic.Int64{&c.refreshCalls, &c.refreshed, &c.reused,
+	return []*atomic.Int64{&c.refreshCalls, &c.refreshed, &c.reused, &c.graced,
 		&c.reloginAnswers, &c.expiredAnswers, &c.invalidAnswers, &c.logins, &c.requests}
 }
 
@@ -32,6 +33,7 @@ func (s *Server) Stats() Stats {
 		RefreshCalls:   c.refreshCalls.Load(),
 		Refreshed:      c.refreshed.Load(),
 		Reused:         c.reused.Load(),
+		Graced:         c.graced.Load(),
 		ReloginAnswers: c.reloginAnswers.Load(),
 		ExpiredAnswers: c.expiredAnswers.Load(),
 		InvalidAnswers: c.invalidAnswers.Load(),

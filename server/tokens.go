@@ -52,16 +52,8 @@ func (s *Server) signPair(subject, sid string) (pair tokenPair, refreshJTI strin
 		Gen:  s.generation.Load(),
 	}
 	refreshExp = now.Add(s.cfg.RefreshTTL)
-	refresh := &claims{
-		RegisteredClaims: jwt.RegisteredClaims{
-			ID:        newID(),
-			Subject:   subject,
-			IssuedAt:  jwt.NewNumericDate(now),
-			ExpiresAt: jwt.NewNumericDate(refreshExp),
-		},
-		Kind: kindRefresh,
-		SID:  sid,
-	}
+	refresh := refreshClaims(subject, sid, now, refreshExp)
+	refresh.ID = newID()
 	if pair.Token, err = s.sign(access); err != nil {
 		return tokenPair{}, "", time.Time{}, err
 	}
@@ -69,6 +61,19 @@ func (s *Server) signPair(subject, sid string) (pair tokenPair, refreshJTI strin
 		return tokenPair{}, "", time.Time{}, err
 	}
 	return pair, refresh.ID, refreshExp, nil
+}
+
+// refreshClaims are the claims of a refresh token, all but its jti.
+func refreshClaims(subject, sid string, iat, exp time.Time) *claims {
+	return &claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Subject:   subject,
+			IssuedAt:  jwt.NewNumericDate(iat),
+			ExpiresAt: jwt.NewNumericDate(exp),
+		},
+		Kind: kindRefresh,
+		SID:  sid,
+	}
 }
 
 func (s *Server) sign(c *claims) (string, error) {

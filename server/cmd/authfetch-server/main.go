@@ -38,6 +38,7 @@ func main() {
 	root := flag.String("root", ".", "`directory` served at / (the project root, with index.html and js/)")
 	accessTTL := flag.Duration("access-ttl", server.DefaultAccessTTL, "access token lifetime")
 	refreshTTL := flag.Duration("refresh-ttl", server.DefaultRefreshTTL, "refresh token lifetime")
+	grace := flag.Duration("refresh-grace", server.DefaultRefreshGrace, "rotation grace window: a spent refresh token presented again within it gets the same successor (a retry after a lost reply); 0 turns it off")
 	key := flag.String("key", "", "HS256 key, at least 32 bytes; demo only (default: random per start, so tokens die with the process)")
 	// On by default because the demo page and the browser tests drive the server
 	// through these endpoints; turn off to see the plain protocol only.
@@ -55,7 +56,10 @@ func main() {
 		log.Fatalf("-root %q is not a directory", *root)
 	}
 
-	cfg := server.Config{AccessTTL: *accessTTL, RefreshTTL: *refreshTTL, Admin: *admin}
+	cfg := server.Config{AccessTTL: *accessTTL, RefreshTTL: *refreshTTL, RefreshGrace: *grace, Admin: *admin}
+	if *grace == 0 {
+		cfg.RefreshGrace = -1 // Config's zero means the default
+	}
 	if *key != "" {
 		cfg.Key = []byte(*key)
 	}
