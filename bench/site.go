@@ -71,7 +71,9 @@ type site struct {
 const accessTTL = time.Hour
 
 func newSite(f *files) (*site, error) {
-	api, err := server.New(server.Config{Admin: true, AccessTTL: accessTTL})
+	// No grace window: every refresh token presented twice is reuse and ends the session,
+	// so a client that refreshes twice for one expiry shows it.
+	api, err := server.New(server.Config{Admin: true, AccessTTL: accessTTL, RefreshGrace: -1})
 	if err != nil {
 		return nil, err
 	}
