@@ -238,3 +238,45 @@ auth.on('relogin', (d) => seq.push('relogin:' + d.code));`)
 		t.Errorf("events: %s\n\twant %q", g, want)
 	}
 }
+
+// TestRefreshingEndsOnLogout: the app logs out while its refresh is in flight. The
+// request rejects with a SessionExpiredError, no relogin is prompted (the user chose to
+// leave), no tokens come back, and 'refreshing' goes back to false, so a spinner driven
+// by it stops.
+func TestRefreshingEndsOnLogout(t *testing.T) {
+	e := newEnv(t)
+	tb := e.newTab("a")
+	tb.open()
+	tb.setup("")
+	tb.do("listen", `
+window.seq = [];
+auth.on('refreshing', (d) => seq.push('refreshing:' + d.refreshing));
+auth.on('relogin', (d) => seq.push('relogin:' + d.code));`)
+	tb.login()
+	e.srv.ExpireAccessTokens()
+	e.refresh.arm()
+	tb.do("a request at expiry", `window.pending = H.settle(auth.fetch('/user/info'))`)
+	e.waitFor("the refresh call to reach the gate", func() (bool, string) {
+		n := e.refresh.arrived.Load()
+		return n >= 1, fmt.Sprintf("%d arrived", n)
+	})
+	tb.waitJS("the refreshing event", `return { ok: seq.length > 0, state: JSON.stringify(seq) }`)
+	tb.do("log out", `auth.clearTokens()`)
+	e.refresh.open()
+	type result struct {
+		Outcome burstReply `json:"outcome"`
+		Seq     []string   `json:"seq"`
+		Tokens  any        `json:"tokens"`
+	}
+	r := eval[result](tb, "the request's end", `const o = await pending; await new Promise(r => setTimeout(r, 50));
+return { outcome: o.ok ? { ok: true } : o, seq, tokens: auth.getTokens() }`)
+	if r.Outcome.OK || r.Outcome.Error == nil || r.Outcome.Error.Name != "SessionExpiredError" {
+		t.Errorf("the request during the logout: %+v, want a SessionExpiredError", r.Outcome)
+	}
+	if want := []string{"refreshing:true", "refreshing:false"}; !slices.Equal(r.Seq, want) {
+		t.Errorf("events %q, want %q (no relogin after a logout, and the refresh ends)", r.Seq, want)
+	}
+	if r.Tokens != nil {
+		t.Errorf("tokens after the logout: %v, want none", r.Tokens)
+	}
+}
