@@ -6,7 +6,35 @@ import (
 )
 
 // The routes below are mounted only with Config.Admin. They take no credentials: they
-// exist so that demos and browser tests can drive the server.
+// exist so that demos and browser tests can drive the server. Those that change state
+// demand AdminHeader, which a page on another site cannot send without a CORS preflight
+// (that this server never answers), and refuse a cross-site Origin: any page the
+// developer visits could otherwise expire, revoke or fail their session with a form post.
+
+// AdminHeader must be "1" on every POST to /api/admin/.
+const AdminHeader = "X-Authfetch-Admin"
+
+// sameSite admits a request that carries AdminHeader and, when the browser names its
+// Origin, comes from this server's own origin.
+func (s *Server) sameSite(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if r.Header.Get(AdminHeader) != "1" || (origin != "" && !sameOrigin(origin, r)) {
+			s.answer(w, http.StatusForbidden, CodeForbidden, "admin routes need the "+AdminHeader+": 1 header and a same-origin request", nil)
+			return
+		}
+		next(w, r)
+	})
+}
+
+// sameOrigin reports whether origin is the origin r was sent to.
+func sameOrigin(origin string, r *http.Request) bool {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return origin == scheme+"://"+r.Host
+}
 
 // handleHold answers GET /api/hold?gate=NAME once the gate is released, with the
 // verdict on the token taken when the request arrived: a reply that arrives after a

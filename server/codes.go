@@ -6,6 +6,7 @@ const (
 	CodeOK               = 0
 	CodeRelogin          = 10007 // refresh token expired, revoked, reused or unknown: log in again
 	CodeBadRequest       = 40000 // HTTP 400
+	CodeForbidden        = 40300 // HTTP 403: an admin request without AdminHeader, or from another site
 	CodeNotFound         = 40400 // HTTP 404
 	CodeMethodNotAllowed = 40500 // HTTP 405
 	CodeTooLarge         = 41300 // HTTP 413

@@ -31,7 +31,7 @@ func TestFailRefresh(t *testing.T) {
 		t.Run(string(tt.mode), func(t *testing.T) {
 			h := newHarness(t, Config{}, nil)
 			pair := h.login("demo", "demo")
-			wantCode(t, h.post("/api/admin/fail-refresh?mode="+string(tt.mode)+"&count=2", ""), 200, CodeOK)
+			wantCode(t, h.admin("fail-refresh?mode="+string(tt.mode)+"&count=2"), 200, CodeOK)
 			tt.check(t, h.refresh(pair.RefreshToken))
 			tt.check(t, h.refresh(pair.RefreshToken))
 			// The failures did not spend the token.
@@ -50,16 +50,16 @@ func TestFailRefreshArguments(t *testing.T) {
 		t.Errorf("FailRefresh(teapot): %v", err)
 	}
 	for _, q := range []string{"mode=teapot", "", "mode=500&count=x"} {
-		wantCode(t, h.post("/api/admin/fail-refresh?"+q, ""), 400, CodeBadRequest)
+		wantCode(t, h.admin("fail-refresh?"+q), 400, CodeBadRequest)
 	}
 	pair := h.login("demo", "demo")
 	// count defaults to 1; count=0 and Reset cancel.
-	wantCode(t, h.post("/api/admin/fail-refresh?mode=500", ""), 200, CodeOK)
+	wantCode(t, h.admin("fail-refresh?mode=500"), 200, CodeOK)
 	wantCode(t, h.refresh(pair.RefreshToken), 500, CodeInternal)
 	pair = decodeData[tokenPair](t, h.refresh(pair.RefreshToken))
 
-	wantCode(t, h.post("/api/admin/fail-refresh?mode=500&count=5", ""), 200, CodeOK)
-	wantCode(t, h.post("/api/admin/fail-refresh?mode=500&count=0", ""), 200, CodeOK)
+	wantCode(t, h.admin("fail-refresh?mode=500&count=5"), 200, CodeOK)
+	wantCode(t, h.admin("fail-refresh?mode=500&count=0"), 200, CodeOK)
 	pair = decodeData[tokenPair](t, h.refresh(pair.RefreshToken))
 
 	if err := h.s.FailRefresh(FailRelogin, 5); err != nil {

@@ -49,7 +49,7 @@ func TestHold(t *testing.T) {
 			t.Fatalf("waiting at %q", g)
 		}
 		notYet(t, replies)
-		wantCode(t, h.post("/api/admin/release?gate=a", ""), 200, CodeOK)
+		wantCode(t, h.admin("release?gate=a"), 200, CodeOK)
 		r := <-replies
 		wantCode(t, r, 200, CodeOK)
 		if d := decodeData[map[string]string](t, r); d["gate"] != "a" || d["user"] != "demo" {
@@ -95,7 +95,7 @@ func TestHold(t *testing.T) {
 		token := h.login("demo", "demo").Token
 		first := h.hold(t.Context(), "e", token)
 		<-waiting
-		wantCode(t, h.post("/api/admin/reset", ""), 200, CodeOK)
+		wantCode(t, h.admin("reset"), 200, CodeOK)
 		wantCode(t, <-first, 200, CodeOK)
 
 		second := h.hold(t.Context(), "e", token)
@@ -134,6 +134,6 @@ func TestHold(t *testing.T) {
 	t.Run("missing gate", func(t *testing.T) {
 		h, _ := gateHarness(t)
 		wantCode(t, h.get("/api/hold", ""), 400, CodeBadRequest)
-		wantCode(t, h.post("/api/admin/release", ""), 400, CodeBadRequest)
+		wantCode(t, h.admin("release"), 400, CodeBadRequest)
 	})
 }

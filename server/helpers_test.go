@@ -128,6 +128,13 @@ func (h *harness) get(path, token string) result {
 	return h.must(request{method: "GET", path: path, header: map[string]string{"X-Token": token}})
 }
 
+// admin POSTs to the admin route /api/admin/path (with a query, if any) as the demo page
+// does, with AdminHeader.
+func (h *harness) admin(path string) result {
+	h.t.Helper()
+	return h.must(request{method: "POST", path: "/api/admin/" + path, header: map[string]string{AdminHeader: "1"}})
+}
+
 func (h *harness) post(path string, body string) result {
 	h.t.Helper()
 	return h.must(request{method: "POST", path: path, body: []byte(body)})

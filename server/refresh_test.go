@@ -128,7 +128,7 @@ func TestRevokeRefreshTokens(t *testing.T) {
 			if how == "method" {
 				h.s.RevokeRefreshTokens()
 			} else {
-				wantCode(t, h.post("/api/admin/revoke-refresh", ""), 200, CodeOK)
+				wantCode(t, h.admin("revoke-refresh"), 200, CodeOK)
 			}
 			wantCode(t, h.refresh(p1.RefreshToken), 200, CodeRelogin)
 			wantCode(t, h.refresh(r2), 200, CodeRelogin)
@@ -240,7 +240,7 @@ func TestStats(t *testing.T) {
 		}
 	}
 
-	wantCode(t, h.post("/api/admin/reset", ""), 200, CodeOK)
+	wantCode(t, h.admin("reset"), 200, CodeOK)
 	if got := h.s.Stats(); got != (Stats{}) {
 		t.Errorf("after reset: %+v", got)
 	}

@@ -72,11 +72,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/api/echo", s.Middleware(http.HandlerFunc(s.handleEcho)))
 	if s.cfg.Admin {
 		mux.HandleFunc("GET /api/hold", s.handleHold)
-		mux.HandleFunc("POST /api/admin/release", s.handleRelease)
-		mux.HandleFunc("POST /api/admin/reset", s.handleReset)
-		mux.HandleFunc("POST /api/admin/expire-access", s.handleExpireAccess)
-		mux.HandleFunc("POST /api/admin/revoke-refresh", s.handleRevokeRefresh)
-		mux.HandleFunc("POST /api/admin/fail-refresh", s.handleFailRefresh)
+		mux.Handle("POST /api/admin/release", s.sameSite(s.handleRelease))
+		mux.Handle("POST /api/admin/reset", s.sameSite(s.handleReset))
+		mux.Handle("POST /api/admin/expire-access", s.sameSite(s.handleExpireAccess))
+		mux.Handle("POST /api/admin/revoke-refresh", s.sameSite(s.handleRevokeRefresh))
+		mux.Handle("POST /api/admin/fail-refresh", s.sameSite(s.handleFailRefresh))
 		mux.HandleFunc("GET /api/admin/stats", s.handleStats)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
