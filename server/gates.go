@@ -13,6 +13,11 @@ type gates struct {
 	waiting map[string]int           // requests inside wait, by gate; guarded by mu
 }
 
+// maxGates bounds the gates remembered: past it, released gates nobody waits at are
+// forgotten (a later request of that name waits again), so names a client invents cannot
+// grow the map without bound. Held gates are never forgotten.
+const maxGates = 1024
+
 // channelLocked returns the gate's channel, creating the gate (holding) if new. The
 // caller holds mu.
 func (g *gates) channelLocked(name string) chan struct{} {
@@ -21,10 +26,27 @@ func (g *gates) channelLocked(name string) chan struct{} {
 	}
 	ch := g.byID[name]
 	if ch == nil {
+		if len(g.byID) >= maxGates {
+			g.forgetReleasedLocked()
+		}
 		ch = make(chan struct{})
 		g.byID[name] = ch
 	}
 	return ch
+}
+
+// forgetReleasedLocked drops the released gates that no request waits at. The caller
+// holds mu.
+func (g *gates) forgetReleasedLocked() {
+	for name, ch := range g.byID {
+		select {
+		case <-ch:
+			if g.waiting[name] == 0 {
+				delete(g.byID, name)
+			}
+		default:
+		}
+	}
 }
 
 // release lets the current and all future waiters of the gate through. Idempotent.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -136,4 +137,34 @@ func TestHold(t *testing.T) {
 		wantCode(t, h.get("/api/hold", ""), 400, CodeBadRequest)
 		wantCode(t, h.admin("release"), 400, CodeBadRequest)
 	})
+}
+
+// TestGatesAreBounded: every gate name adds an entry; released gates nobody waits at are
+// forgotten once there are maxGates, so a client inventing names cannot grow the map
+// without bound.
+func TestGatesAreBounded(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Config{}, nil)
+	for i := range 3 * maxGates {
+		h.s.ReleaseGate(fmt.Sprint("g", i))
+	}
+	h.s.gates.mu.Lock()
+	n := len(h.s.gates.byID)
+	h.s.gates.mu.Unlock()
+	if n > maxGates {
+		t.Errorf("%d gates remembered, want at most %d", n, maxGates)
+	}
+	// A gate that is held (not released) is never forgotten: it still holds.
+	h.s.gates.mu.Lock()
+	held := h.s.gates.channelLocked("held")
+	h.s.gates.mu.Unlock()
+	for i := range 2 * maxGates {
+		h.s.ReleaseGate(fmt.Sprint("h", i))
+	}
+	h.s.gates.mu.Lock()
+	still := h.s.gates.byID["held"] == held
+	h.s.gates.mu.Unlock()
+	if !still {
+		t.Error("an unreleased gate was forgotten")
+	}
 }
