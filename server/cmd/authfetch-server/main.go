@@ -1,5 +1,6 @@
-// Command authfetch-server serves the authfetch demo: the project root (index.html,
-// js/, the wasm build) at / and the reference backend of package server at /api/.
+// Command authfetch-server serves the authfetch demo: the page (index.html of -root) at /,
+// the module's files (js/*.js and js/*.wasm of -root, nothing else) at /js/, and the
+// reference backend of package server at /api/.
 //
 //	go run ./server/cmd/authfetch-server -root .
 //
@@ -18,7 +19,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -35,7 +38,7 @@ func main() {
 	}
 	addr := flag.String("addr", "127.0.0.1:"+defaultPort, "listen address (default port: $PORT, else 8080)")
 	port := flag.Int("port", 0, "listen on 127.0.0.1:`port` (overrides the port of -addr)")
-	root := flag.String("root", ".", "`directory` served at / (the project root, with index.html and js/)")
+	root := flag.String("root", ".", "the project root: its index.html is served at /, its js/*.js and js/*.wasm at /js/")
 	accessTTL := flag.Duration("access-ttl", server.DefaultAccessTTL, "access token lifetime")
 	refreshTTL := flag.Duration("refresh-ttl", server.DefaultRefreshTTL, "refresh token lifetime")
 	grace := flag.Duration("refresh-grace", server.DefaultRefreshGrace, "rotation grace window: a spent refresh token presented again within it gets the same successor (a retry after a lost reply); 0 turns it off")
@@ -75,7 +78,7 @@ func main() {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", s.Handler())
-	mux.Handle("/", noStore(http.FileServer(http.Dir(*root))))
+	mux.Handle("/", noStore(demoFiles(*root)))
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -105,6 +108,26 @@ func main() {
 		log.Print(err)
 	}
 	s.Close()
+}
+
+// demoFiles serves the demo page and the files the module is made of, and nothing else
+// of root: the repository root holds .git/, go.mod and the sources too.
+func demoFiles(root string) http.Handler {
+	js := http.FileServer(http.Dir(filepath.Join(root, "js")))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		switch {
+		case p == "/" || p == "/index.html":
+			http.ServeFile(w, r, filepath.Join(root, "index.html"))
+		case strings.HasPrefix(p, "/js/") && !strings.Contains(p[len("/js/"):], "/") &&
+			(strings.HasSuffix(p, ".js") || strings.HasSuffix(p, ".wasm")):
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = p[len("/js"):]
+			js.ServeHTTP(w, r2)
+		default:
+			http.NotFound(w, r)
+		}
+	})
 }
 
 // noStore makes the browser fetch every static file anew, so the demo always loads
