@@ -1,7 +1,7 @@
 package server
 
 // Business codes in the "code" field of every JSON reply. The token codes are the
-// seed's (PROTOCOL.md); the request-error codes are the HTTP status times 100.
+// seed's (docs/PROTOCOL.md); the request-error codes are the HTTP status times 100.
 const (
 	CodeOK               = 0
 	CodeRelogin          = 10007 // refresh token expired, revoked, reused or unknown: log in again

@@ -1,5 +1,5 @@
 // Package server is the reference backend for authfetch: it speaks the protocol of
-// PROTOCOL.md (X-Token, HTTP 200 with business codes 50014 and 10007,
+// docs/PROTOCOL.md (X-Token, HTTP 200 with business codes 50014 and 10007,
 // POST /api/refreshJwt/{refreshToken}) and rotates refresh tokens with reuse detection
 // (RFC 9700, section 4.14.2).
 //

@@ -20,7 +20,7 @@ func Subject(ctx context.Context) (string, bool) {
 // Middleware passes to next only requests with a valid access token, in header X-Token
 // or as Authorization: Bearer, with the token's subject in the context (see Subject).
 // Others get HTTP 200 with code 50008 (missing or invalid token) or 50014 (expired),
-// as PROTOCOL.md says, and next is not called.
+// as docs/PROTOCOL.md says, and next is not called.
 func (s *Server) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := s.authenticate(r)

@@ -5,7 +5,7 @@ import (
 	"net/http"
 )
 
-// reply is the body of every JSON answer (PROTOCOL.md).
+// reply is the body of every JSON answer (docs/PROTOCOL.md).
 type reply struct {
 	Code    int    `json:"code"`
 	Message string `json:"message"`

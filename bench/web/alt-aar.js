@@ -1,7 +1,7 @@
 // axios with axios-auth-refresh (npm), configured as its README advises.
 //
 // The plugin only ever sees rejected responses, and by default refreshes on HTTP 401. This
-// backend (PROTOCOL.md, the seed's) says "expired" with HTTP 200 and body code 50014, so
+// backend (docs/PROTOCOL.md, the seed's) says "expired" with HTTP 200 and body code 50014, so
 // `statusCodes` cannot match it: no status means "expired". What works is the README's
 // other knob, `shouldRefresh`, which looks at the error's response body — together with a
 // response interceptor, registered BEFORE the plugin (axios runs response interceptors in

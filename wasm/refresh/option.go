@@ -20,7 +20,7 @@ const (
 	InHeader TokenPlacement = "header" // a request header
 )
 
-// Defaults: the protocol of the seed's backend (PROTOCOL.md), spoken with no options.
+// Defaults: the protocol of the seed's backend (docs/PROTOCOL.md), spoken with no options.
 const (
 	DefaultHeaderName       = "X-Token"
 	DefaultRefreshURL       = "{baseURL}/refreshJwt/{refreshToken}"
