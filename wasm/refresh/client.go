@@ -214,9 +214,8 @@ func (c *Client) emitRecovering(e Event) {
 // saves it. The whole of it is bounded by the refreshTimeout option. It returns the event
 // that ends the refresh beside its result.
 func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
-	ctx, cancel := context.WithTimeoutCause(context.Background(), c.cfg.refreshTimeout,
-		fmt.Errorf("no reply within %v: %w", c.cfg.refreshTimeout, context.DeadlineExceeded))
-	defer cancel()
+	ctx := newDeadline(c.cfg.refreshTimeout)
+	defer ctx.cancel()
 
 	unlock, err := within(ctx, func() (func(), error) { return c.cfg.locker.Lock(ctx) }, func(u func()) { u() })
 	if err != nil {

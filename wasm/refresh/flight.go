@@ -48,7 +48,9 @@ func (noLocker) Lock(context.Context) (func(), error) { return func() {}, nil }
 // within runs fn but stops waiting for it when ctx ends, so a Transport or Locker that
 // ignores its context cannot hold a refresh, and its waiters, forever. If fn returns after
 // that, discard is given what it returned (a lock acquired too late is released there).
-func within[T any](ctx context.Context, fn func() (T, error), discard func(T)) (T, error) {
+// An error from fn once ctx has ended is reported as ctx's cause, so that a timed-out
+// refresh says so whichever of the two is seen first.
+func within[T any](ctx *deadline, fn func() (T, error), discard func(T)) (T, error) {
 	type result struct {
 		v   T
 		err error
@@ -66,6 +68,9 @@ func within[T any](ctx context.Context, fn func() (T, error), discard func(T)) (
 	}()
 	select {
 	case r := <-ch:
+		if r.err != nil && ctx.Err() != nil {
+			r.err = ctx.cause()
+		}
 		return r.v, r.err
 	case <-ctx.Done():
 		go func() {
@@ -74,6 +79,6 @@ func within[T any](ctx context.Context, fn func() (T, error), discard func(T)) (
 			}
 		}()
 		var zero T
-		return zero, context.Cause(ctx)
+		return zero, ctx.cause()
 	}
 }
