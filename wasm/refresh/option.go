@@ -204,7 +204,7 @@ func (c *config) setRefreshMethod(method string) {
 	if !isToken(method) {
 		c.fail("refreshMethod", "must be an HTTP method, got %q", method)
 	}
-	c.refreshMethod = strings.ToUpper(method)
+	c.refreshMethod = asciiUpper(method) // a method that is not a token is refused above
 }
 
 // WithRefreshToken sets where the refresh call carries the refresh token. name is the JSON
