@@ -177,11 +177,15 @@ func TestFindWalksLikeErrorsAs(t *testing.T) {
 	if got, ok := find[*JSError](tree); !ok || got != first {
 		t.Errorf("find = %v, %v; want the first JSError", got, ok)
 	}
-	if _, ok := find[typeError](tree); ok {
-		t.Error("found a typeError that is not there")
+	if _, ok := find[*refresh.RefreshError](tree); ok {
+		t.Error("found a RefreshError that is not there")
 	}
-	if got, ok := find[typeError](fmt.Errorf("x: %w", typeError("bad"))); !ok || got != "bad" {
-		t.Errorf("find typeError = %q, %v", got, ok)
+	re := &refresh.RefreshError{Kind: refresh.ErrRefreshFailed, Cause: first}
+	if got, ok := find[*refresh.RefreshError](fmt.Errorf("x: %w", re)); !ok || got != re {
+		t.Errorf("find RefreshError = %v, %v", got, ok)
+	}
+	if got, ok := find[*JSError](re); !ok || got != first {
+		t.Errorf("find through RefreshError's Unwrap() []error = %v, %v", got, ok)
 	}
 	if _, ok := find[*JSError](nil); ok {
 		t.Error("found something in nil")

@@ -9,18 +9,13 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// typeError is an error the app made, reported to it as a JavaScript TypeError.
-type typeError string
-
-func (e typeError) Error() string { return string(e) }
-
 // errorValue is the JavaScript value a failed call returns or rejects with: the one mapping
 // from Go errors to the loader's error classes.
 //
 //	*refresh.RefreshError        SessionExpiredError or RefreshFailedError, with status,
 //	                             bodyCode and the JavaScript cause when there is one
 //	*JSError                     what JavaScript threw, as it was
-//	invalid option, tokens, typeError   TypeError
+//	invalid option, tokens       TypeError
 //	anything else                Error
 func errorValue(hooks safejs.Value, err error) safejs.Value {
 	if re, ok := find[*refresh.RefreshError](err); ok {
@@ -43,7 +38,7 @@ func errorValue(hooks safejs.Value, err error) safejs.Value {
 	if je, ok := find[*JSError](err); ok {
 		return je.Value
 	}
-	if _, ok := find[typeError](err); ok || errors.Is(err, refresh.ErrInvalidTokens) || errors.Is(err, refresh.ErrInvalidOption) {
+	if errors.Is(err, refresh.ErrInvalidTokens) || errors.Is(err, refresh.ErrInvalidOption) {
 		return makeError(hooks, "TypeError", err.Error(), nil)
 	}
 	return makeError(hooks, "Error", err.Error(), nil)

@@ -217,7 +217,11 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 	ctx := newDeadline(c.cfg.refreshTimeout)
 	defer ctx.cancel()
 
-	unlock, err := within(ctx, func() (func(), error) { return c.cfg.locker.Lock(ctx) }, func(u func()) { u() })
+	var unlock func()
+	err := within(ctx, func() (err error) {
+		unlock, err = c.cfg.locker.Lock(ctx)
+		return err
+	}, func() { unlock() })
 	if err != nil {
 		return c.failure(fmt.Errorf("waiting for the refresh lock: %w", err), 0, 0)
 	}
@@ -234,8 +238,10 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 		return c.adopted(cur)
 	}
 
-	resp, err := within(ctx, func() (*Response, error) {
-		return c.transport.Send(ctx, c.refreshRequest(cur.RefreshToken))
+	var resp *Response
+	err = within(ctx, func() (err error) {
+		resp, err = c.transport.Send(ctx, c.refreshRequest(cur.RefreshToken))
+		return err
 	}, nil)
 	if err == nil && resp == nil {
 		err = errors.New("the transport returned no response")
