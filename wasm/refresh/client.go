@@ -280,7 +280,10 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 	return r.tokens, nil, Event{Kind: EventRefreshed, ExpiresAt: c.judge.expiresAt(r.tokens.AccessToken)}
 }
 
-// failure is a refresh that could not complete: the tokens stay.
+// failure is a refresh that could not complete: the tokens stay. Not inlined: refresh
+// returns it from six places.
+//
+//go:noinline
 func (c *Client) failure(cause error, status, code int) (Tokens, error, Event) {
 	return Tokens{}, &RefreshError{Kind: ErrRefreshFailed, Status: status, Code: code, Cause: cause},
 		Event{Kind: EventRefreshFailed, Status: status, Code: code, Err: cause}

@@ -93,6 +93,10 @@ func defaultConfig() config {
 	}
 }
 
+// fail records what is wrong with an option. Not inlined: it is called from some twenty
+// places, and a copy at each cost several KB of wasm.
+//
+//go:noinline
 func (c *config) fail(option, format string, args ...any) {
 	c.errs = append(c.errs, optionErrorf(option, format, args...))
 }
