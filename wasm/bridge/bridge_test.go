@@ -5,6 +5,7 @@ package bridge
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -166,4 +167,27 @@ func TestWebLockIsExclusiveAndHonoursContext(t *testing.T) {
 		t.Fatalf("Lock after unlock: %v", err)
 	}
 	unlock2()
+}
+
+// TestFindWalksLikeErrorsAs: find reaches a type through %w chains and errors.Join trees,
+// in the order errors.As would.
+func TestFindWalksLikeErrorsAs(t *testing.T) {
+	first, second := &JSError{text: "first"}, &JSError{text: "second"}
+	tree := fmt.Errorf("outer: %w", errors.Join(errors.New("plain"), fmt.Errorf("mid: %w", first), second))
+	if got, ok := find[*JSError](tree); !ok || got != first {
+		t.Errorf("find = %v, %v; want the first JSError", got, ok)
+	}
+	if _, ok := find[*refresh.RefreshError](tree); ok {
+		t.Error("found a RefreshError that is not there")
+	}
+	re := &refresh.RefreshError{Kind: refresh.ErrRefreshFailed, Cause: first}
+	if got, ok := find[*refresh.RefreshError](fmt.Errorf("x: %w", re)); !ok || got != re {
+		t.Errorf("find RefreshError = %v, %v", got, ok)
+	}
+	if got, ok := find[*JSError](re); !ok || got != first {
+		t.Errorf("find through RefreshError's Unwrap() []error = %v, %v", got, ok)
+	}
+	if _, ok := find[*JSError](nil); ok {
+		t.Error("found something in nil")
+	}
 }

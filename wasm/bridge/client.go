@@ -49,45 +49,51 @@ func newClient(settingsJSON string, verbose bool, hooks safejs.Value) (safejs.Va
 	if err := obj.Set("plan", planValue(core.Plan())); err != nil {
 		return safejs.Undefined(), fromJS(err)
 	}
-	for name, fn := range map[string]func(args []safejs.Value) any{
-		"token":       c.token,
-		"verdict":     c.verdict,
-		"getTokens":   c.getTokens,
-		"setTokens":   c.setTokens,
-		"clearTokens": c.clearTokens,
-		"refresh":     c.refresh,
-		"setVerbose":  c.setVerbose,
-		"close":       c.close,
+	// A slice, not a map literal: building and ranging over the map cost some KB of wasm.
+	for _, m := range []struct {
+		name string
+		fn   func(args []safejs.Value) any
+	}{
+		{"token", c.token},
+		{"verdict", c.verdict},
+		{"getTokens", c.getTokens},
+		{"setTokens", c.setTokens},
+		{"clearTokens", c.clearTokens},
+		{"refresh", c.refresh},
+		{"setVerbose", c.setVerbose},
+		{"close", c.close},
 	} {
-		f, err := safejs.FuncOf(c.guard(fn))
+		f, err := safejs.FuncOf(c.guard(m.fn))
 		if err != nil {
 			c.close(nil)
 			return safejs.Undefined(), err
 		}
 		c.funcs = append(c.funcs, f)
-		_ = obj.Set(name, f)
+		_ = obj.Set(m.name, f)
 	}
 	return obj, nil
 }
 
-// planValue is the Plan as a JavaScript object.
-func planValue(p refresh.Plan) map[string]any {
-	origins := make([]any, len(p.Origins))
-	for i, o := range p.Origins {
-		origins[i] = o
+// planValue is the Plan as a JavaScript object, set field by field: a map[string]any
+// for safejs to convert costs more wasm.
+func planValue(p refresh.Plan) safejs.Value {
+	v := newObject()
+	_ = v.Set("headerName", p.HeaderName)
+	_ = v.Set("headerPrefix", p.HeaderPrefix)
+	_ = v.Set("origins", anys(p.Origins))
+	_ = v.Set("readsCode", p.ReadsCode)
+	_ = v.Set("codePath", anys(p.CodePath))
+	_ = v.Set("maxCodeBody", p.MaxCodeBody)
+	return v
+}
+
+// anys is ss as the []any that safejs turns into an Array.
+func anys(ss []string) []any {
+	a := make([]any, len(ss))
+	for i, s := range ss {
+		a[i] = s
 	}
-	path := make([]any, len(p.CodePath))
-	for i, k := range p.CodePath {
-		path[i] = k
-	}
-	return map[string]any{
-		"headerName":   p.HeaderName,
-		"headerPrefix": p.HeaderPrefix,
-		"origins":      origins,
-		"readsCode":    p.ReadsCode,
-		"codePath":     path,
-		"maxCodeBody":  p.MaxCodeBody,
-	}
+	return a
 }
 
 // guard recovers a panic in a function JavaScript calls and returns it as an Error, so the

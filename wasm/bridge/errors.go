@@ -9,22 +9,16 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// typeError is an error the app made, reported to it as a JavaScript TypeError.
-type typeError string
-
-func (e typeError) Error() string { return string(e) }
-
 // errorValue is the JavaScript value a failed call returns or rejects with: the one mapping
 // from Go errors to the loader's error classes.
 //
 //	*refresh.RefreshError        SessionExpiredError or RefreshFailedError, with status,
 //	                             bodyCode and the JavaScript cause when there is one
 //	*JSError                     what JavaScript threw, as it was
-//	invalid option, tokens, typeError   TypeError
+//	invalid option, tokens       TypeError
 //	anything else                Error
 func errorValue(hooks safejs.Value, err error) safejs.Value {
-	var re *refresh.RefreshError
-	if errors.As(err, &re) {
+	if re, ok := find[*refresh.RefreshError](err); ok {
 		kind := "RefreshFailedError"
 		if errors.Is(re.Kind, refresh.ErrSessionExpired) {
 			kind = "SessionExpiredError"
@@ -36,21 +30,45 @@ func errorValue(hooks safejs.Value, err error) safejs.Value {
 		if re.Code != 0 {
 			props["bodyCode"] = re.Code
 		}
-		var cause *JSError
-		if errors.As(re.Cause, &cause) {
+		if cause, ok := find[*JSError](re.Cause); ok {
 			props["cause"] = cause.Value
 		}
 		return makeError(hooks, kind, re.Error(), props)
 	}
-	var je *JSError
-	if errors.As(err, &je) {
+	if je, ok := find[*JSError](err); ok {
 		return je.Value
 	}
-	var te typeError
-	if errors.As(err, &te) || errors.Is(err, refresh.ErrInvalidTokens) || errors.Is(err, refresh.ErrInvalidOption) {
+	if errors.Is(err, refresh.ErrInvalidTokens) || errors.Is(err, refresh.ErrInvalidOption) {
 		return makeError(hooks, "TypeError", err.Error(), nil)
 	}
 	return makeError(hooks, "Error", err.Error(), nil)
+}
+
+// find is errors.As without reflection: the first error in err's tree (walked as errors.As
+// walks it, depth first through Unwrap() error and Unwrap() []error) that is a T. errors.As
+// links internal/reflectlite's type comparison, some 25 KB of wasm; the bridge only ever
+// asks for concrete types, none of which has an As method.
+func find[T error](err error) (T, bool) {
+	for err != nil {
+		if t, ok := err.(T); ok {
+			return t, true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if t, ok := find[T](e); ok {
+					return t, true
+				}
+			}
+			err = nil
+		default:
+			err = nil
+		}
+	}
+	var zero T
+	return zero, false
 }
 
 // makeError asks the loader for an Error of one of its classes. Should the loader fail to

@@ -29,12 +29,10 @@ func fromJS(err error) error {
 	if err == nil {
 		return nil
 	}
-	var je js.Error
-	if errors.As(err, &je) {
+	if je, ok := find[js.Error](err); ok {
 		return newJSError(safejs.Safe(je.Value))
 	}
-	var ve *js.ValueError
-	if errors.As(err, &ve) {
+	if ve, ok := find[*js.ValueError](err); ok {
 		return fmt.Errorf("authfetch: unexpected JavaScript value: %s", safeText(ve))
 	}
 	return errors.New(safeText(err))

@@ -17,8 +17,17 @@ func (fetchTransport) Send(ctx context.Context, req *refresh.Request) (*refresh.
 	if err != nil {
 		return nil, fromJS(err)
 	}
-	stop := context.AfterFunc(ctx, func() { _, _ = abort.Call("abort", context.Cause(ctx).Error()) })
-	defer stop()
+	// A goroutine watches ctx rather than context.AfterFunc, which links context's whole
+	// cancellation tree into the wasm; the engine's refresh context is not part of one.
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-ctx.Done():
+			_, _ = abort.Call("abort", context.Cause(ctx).Error())
+		case <-finished:
+		}
+	}()
 
 	headers := newObject()
 	for k, v := range req.Header {

@@ -214,11 +214,14 @@ func (c *Client) emitRecovering(e Event) {
 // saves it. The whole of it is bounded by the refreshTimeout option. It returns the event
 // that ends the refresh beside its result.
 func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
-	ctx, cancel := context.WithTimeoutCause(context.Background(), c.cfg.refreshTimeout,
-		fmt.Errorf("no reply within %v: %w", c.cfg.refreshTimeout, context.DeadlineExceeded))
-	defer cancel()
+	ctx := newDeadline(c.cfg.refreshTimeout)
+	defer ctx.cancel()
 
-	unlock, err := within(ctx, func() (func(), error) { return c.cfg.locker.Lock(ctx) }, func(u func()) { u() })
+	var unlock func()
+	err := within(ctx, func() (err error) {
+		unlock, err = c.cfg.locker.Lock(ctx)
+		return err
+	}, func() { unlock() })
 	if err != nil {
 		return c.failure(fmt.Errorf("waiting for the refresh lock: %w", err), 0, 0)
 	}
@@ -235,8 +238,10 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 		return c.adopted(cur)
 	}
 
-	resp, err := within(ctx, func() (*Response, error) {
-		return c.transport.Send(ctx, c.refreshRequest(cur.RefreshToken))
+	var resp *Response
+	err = within(ctx, func() (err error) {
+		resp, err = c.transport.Send(ctx, c.refreshRequest(cur.RefreshToken))
+		return err
 	}, nil)
 	if err == nil && resp == nil {
 		err = errors.New("the transport returned no response")
@@ -275,7 +280,10 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 	return r.tokens, nil, Event{Kind: EventRefreshed, ExpiresAt: c.judge.expiresAt(r.tokens.AccessToken)}
 }
 
-// failure is a refresh that could not complete: the tokens stay.
+// failure is a refresh that could not complete: the tokens stay. Not inlined: refresh
+// returns it from six places.
+//
+//go:noinline
 func (c *Client) failure(cause error, status, code int) (Tokens, error, Event) {
 	return Tokens{}, &RefreshError{Kind: ErrRefreshFailed, Status: status, Code: code, Cause: cause},
 		Event{Kind: EventRefreshFailed, Status: status, Code: code, Err: cause}

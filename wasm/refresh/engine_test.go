@@ -485,6 +485,37 @@ func TestLockerIgnoringContextCannotHang(t *testing.T) {
 	}
 }
 
+// TestTimedOutRefreshSaysSo: whether the transport ignores its context or returns its
+// error as soon as it ends, the refresh fails with an error that names the timeout and
+// wraps DeadlineExceeded; the transport's context ends with DeadlineExceeded.
+func TestTimedOutRefreshSaysSo(t *testing.T) {
+	for name, answer := range map[string]func(context.Context) (*Response, error){
+		"ignores ctx": func(context.Context) (*Response, error) { select {} },
+		"honours ctx": func(ctx context.Context) (*Response, error) {
+			<-ctx.Done()
+			if err := ctx.Err(); err != context.DeadlineExceeded {
+				return nil, fmt.Errorf("ctx.Err() = %v, want DeadlineExceeded", err)
+			}
+			if dl, ok := ctx.Deadline(); !ok || time.Now().Before(dl) {
+				return nil, fmt.Errorf("ctx.Deadline() = %v, %v after the deadline", dl, ok)
+			}
+			return nil, ctx.Err()
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := &fakeBackend{answer: answer}
+			c, _ := newTestClient(t, b, &MemoryStore{}, WithRefreshTimeout(40*time.Millisecond))
+			c.SetTokens(b.tokens())
+			b.expire()
+			_, err := c.Do(context.Background(), "x", b.attempt)
+			if !errors.Is(err, ErrRefreshFailed) || !errors.Is(err, context.DeadlineExceeded) ||
+				!strings.Contains(err.Error(), "no reply within 40ms") {
+				t.Errorf("err = %v, want ErrRefreshFailed saying \"no reply within 40ms\" and wrapping DeadlineExceeded", err)
+			}
+		})
+	}
+}
+
 func TestObserverPanicReachesWaiters(t *testing.T) {
 	b := &fakeBackend{}
 	c, err := New(&MemoryStore{}, b, WithObserver(func(e Event) {

@@ -33,6 +33,9 @@ type Event struct {
 	Err       error     // EventRefreshFailed, EventRelogin, EventSessionEnded: why
 }
 
+// emit tells the observer, if any. Not inlined: it is called from ten places.
+//
+//go:noinline
 func (c *Client) emit(e Event) {
 	if c.cfg.observer != nil {
 		c.cfg.observer(e)

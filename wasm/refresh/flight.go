@@ -46,34 +46,36 @@ type noLocker struct{}
 func (noLocker) Lock(context.Context) (func(), error) { return func() {}, nil }
 
 // within runs fn but stops waiting for it when ctx ends, so a Transport or Locker that
-// ignores its context cannot hold a refresh, and its waiters, forever. If fn returns after
-// that, discard is given what it returned (a lock acquired too late is released there).
-func within[T any](ctx context.Context, fn func() (T, error), discard func(T)) (T, error) {
-	type result struct {
-		v   T
-		err error
-	}
-	ch := make(chan result, 1)
+// ignores its context cannot hold a refresh, and its waiters, forever. fn leaves its result
+// in variables of the caller, who reads them only when within returns nil. If fn succeeds
+// after ctx has ended, discard (when not nil) is called after it, to undo what it got (a
+// lock acquired too late is released there). An error from fn once ctx has ended is
+// reported as ctx's cause, so that a timed-out refresh says so whichever of the two is seen
+// first. (Not generic: each instantiation was another 3 KB of wasm.)
+func within(ctx *deadline, fn func() error, discard func()) error {
+	ch := make(chan error, 1)
 	go func() {
-		var r result
+		var err error
 		defer func() {
 			if p := recover(); p != nil {
-				r = result{err: &panicError{value: p}}
+				err = &panicError{value: p}
 			}
-			ch <- r
+			ch <- err
 		}()
-		r.v, r.err = fn()
+		err = fn()
 	}()
 	select {
-	case r := <-ch:
-		return r.v, r.err
+	case err := <-ch:
+		if err != nil && ctx.Err() != nil {
+			err = ctx.cause()
+		}
+		return err
 	case <-ctx.Done():
 		go func() {
-			if r := <-ch; r.err == nil && discard != nil {
-				discard(r.v)
+			if err := <-ch; err == nil && discard != nil {
+				discard()
 			}
 		}()
-		var zero T
-		return zero, context.Cause(ctx)
+		return ctx.cause()
 	}
 }

@@ -11,6 +11,10 @@ import (
 // invalid one makes New fail with an *OptionError naming it.
 type Option func(*config)
 
+// Each With* option is a closure over one setter method of config, which checks the value
+// and records what is wrong with it. Settings calls the setters directly: the wasm, which
+// configures clients only through Settings, then links none of the closures.
+
 // TokenPlacement says where the refresh call carries the refresh token.
 type TokenPlacement string
 
@@ -89,40 +93,46 @@ func defaultConfig() config {
 	}
 }
 
+// fail records what is wrong with an option. Not inlined: it is called from some twenty
+// places, and a copy at each cost several KB of wasm.
+//
+//go:noinline
 func (c *config) fail(option, format string, args ...any) {
 	c.errs = append(c.errs, optionErrorf(option, format, args...))
 }
 
 // WithBaseURL sets the base that relative request URLs are joined to (see ResolveURL) and
 // that {baseURL} in the refresh URL stands for.
-func WithBaseURL(base string) Option {
-	return func(c *config) {
-		if strings.ContainsAny(base, "\r\n\t") {
-			c.fail("baseURL", "must not contain control characters, got %q", base)
-		}
-		c.baseURL = base
+func WithBaseURL(base string) Option { return func(c *config) { c.setBaseURL(base) } }
+
+func (c *config) setBaseURL(base string) {
+	if strings.ContainsAny(base, "\r\n\t") {
+		c.fail("baseURL", "must not contain control characters, got %q", base)
 	}
+	c.baseURL = base
 }
 
 // WithHeader sets the request header that carries the access token and the prefix written
 // before the token: ("X-Token", "") by default, ("Authorization", "Bearer ") for a
 // standard backend.
 func WithHeader(name, prefix string) Option {
-	return func(c *config) {
-		if !isToken(name) {
-			c.fail("headerName", "must be an HTTP header name, got %q", name)
-		}
-		if strings.ContainsAny(prefix, "\r\n") {
-			c.fail("headerPrefix", "must not contain line breaks, got %q", prefix)
-		}
-		c.headerName, c.headerPrefix = name, prefix
+	return func(c *config) { c.setHeader(name, prefix) }
+}
+
+func (c *config) setHeader(name, prefix string) {
+	if !isToken(name) {
+		c.fail("headerName", "must be an HTTP header name, got %q", name)
 	}
+	if strings.ContainsAny(prefix, "\r\n") {
+		c.fail("headerPrefix", "must not contain line breaks, got %q", prefix)
+	}
+	c.headerName, c.headerPrefix = name, prefix
 }
 
 // WithExpiredCodes sets the body codes that mean "the access token expired" (default
 // 50014). None means only statuses say so.
 func WithExpiredCodes(codes ...int) Option {
-	return func(c *config) { c.expiredCodes = append([]int(nil), codes...) }
+	return func(c *config) { c.expiredCodes = codeList(codes) }
 }
 
 // WithExpiredStatuses sets the HTTP statuses that mean "the access token expired"
@@ -134,8 +144,11 @@ func WithExpiredStatuses(statuses ...int) Option {
 // WithReloginCodes sets the body codes of the refresh reply that mean "the refresh token
 // is dead, log in again" (default 10007).
 func WithReloginCodes(codes ...int) Option {
-	return func(c *config) { c.reloginCodes = append([]int(nil), codes...) }
+	return func(c *config) { c.reloginCodes = codeList(codes) }
 }
+
+// codeList is a copy of codes, which the caller may change afterwards.
+func codeList(codes []int) []int { return append([]int(nil), codes...) }
 
 // WithReloginStatuses sets the HTTP statuses of the refresh reply that mean "log in again"
 // (default 401 and 403).
@@ -161,10 +174,12 @@ func WithCodePath(path string) Option {
 // WithTokenPaths sets where the refresh reply keeps the new tokens (defaults "data.token"
 // and "data.refreshToken"). A reply without a new refresh token keeps the old one.
 func WithTokenPaths(accessPath, refreshPath string) Option {
-	return func(c *config) {
-		c.accessTokenPath = c.path("accessTokenPath", accessPath)
-		c.refreshTokenPath = c.path("refreshTokenPath", refreshPath)
-	}
+	return func(c *config) { c.setTokenPaths(accessPath, refreshPath) }
+}
+
+func (c *config) setTokenPaths(accessPath, refreshPath string) {
+	c.accessTokenPath = c.path("accessTokenPath", accessPath)
+	c.refreshTokenPath = c.path("refreshTokenPath", refreshPath)
 }
 
 func (c *config) path(option, p string) []string {
@@ -186,45 +201,51 @@ func WithRefreshURL(template string) Option {
 
 // WithRefreshMethod sets the refresh call's HTTP method (default POST).
 func WithRefreshMethod(method string) Option {
-	return func(c *config) {
-		if !isToken(method) {
-			c.fail("refreshMethod", "must be an HTTP method, got %q", method)
-		}
-		c.refreshMethod = strings.ToUpper(method)
+	return func(c *config) { c.setRefreshMethod(method) }
+}
+
+func (c *config) setRefreshMethod(method string) {
+	if !isToken(method) {
+		c.fail("refreshMethod", "must be an HTTP method, got %q", method)
 	}
+	c.refreshMethod = asciiUpper(method) // a method that is not a token is refused above
 }
 
 // WithRefreshToken sets where the refresh call carries the refresh token. name is the JSON
 // field (InBody, default "refreshToken") or the header (InHeader, default
 // "X-Refresh-Token"); it is ignored InPath, where {refreshToken} in the URL marks the place.
 func WithRefreshToken(in TokenPlacement, name string) Option {
-	return func(c *config) {
-		c.refreshTokenIn = in
-		switch in {
-		case InPath:
-			c.refreshTokenName = ""
-		case InBody:
-			c.refreshTokenName = cmp.Or(name, DefaultRefreshBodyField)
-		case InHeader:
-			c.refreshTokenName = cmp.Or(name, DefaultRefreshHeader)
-			if !isToken(c.refreshTokenName) {
-				c.fail("refreshTokenName", "must be an HTTP header name, got %q", name)
-			}
-		default:
-			c.fail("refreshTokenIn", "must be \"path\", \"body\" or \"header\", got %q", string(in))
+	return func(c *config) { c.setRefreshToken(in, name) }
+}
+
+func (c *config) setRefreshToken(in TokenPlacement, name string) {
+	c.refreshTokenIn = in
+	switch in {
+	case InPath:
+		c.refreshTokenName = ""
+	case InBody:
+		c.refreshTokenName = cmp.Or(name, DefaultRefreshBodyField)
+	case InHeader:
+		c.refreshTokenName = cmp.Or(name, DefaultRefreshHeader)
+		if !isToken(c.refreshTokenName) {
+			c.fail("refreshTokenName", "must be an HTTP header name, got %q", name)
 		}
+	default:
+		c.fail("refreshTokenIn", "must be \"path\", \"body\" or \"header\", got %q", string(in))
 	}
 }
 
 // WithRefreshTimeout bounds a whole refresh, from waiting for another tab's refresh to the
 // reply (default 15 s). Nothing waits for a refresh longer than this.
 func WithRefreshTimeout(d time.Duration) Option {
-	return func(c *config) {
-		if d <= 0 {
-			c.fail("refreshTimeout", "must be positive, got %v", d)
-		}
-		c.refreshTimeout = d
+	return func(c *config) { c.setRefreshTimeout(d) }
+}
+
+func (c *config) setRefreshTimeout(d time.Duration) {
+	if d <= 0 {
+		c.fail("refreshTimeout", "must be positive, got %v", d)
 	}
+	c.refreshTimeout = d
 }
 
 // WithRefreshMargin makes the client refresh before sending when the access token expires
@@ -232,12 +253,14 @@ func WithRefreshTimeout(d time.Duration) Option {
 // token's lifetime, so it never makes every request refresh. Zero turns proactive refresh
 // off; the server's verdict alone then triggers it.
 func WithRefreshMargin(d time.Duration) Option {
-	return func(c *config) {
-		if d < 0 {
-			c.fail("refreshMargin", "must not be negative, got %v", d)
-		}
-		c.refreshMargin = d
+	return func(c *config) { c.setRefreshMargin(d) }
+}
+
+func (c *config) setRefreshMargin(d time.Duration) {
+	if d < 0 {
+		c.fail("refreshMargin", "must not be negative, got %v", d)
 	}
+	c.refreshMargin = d
 }
 
 // WithBaseOrigin names the origin of baseURL, which receives the token. The browser bridge
@@ -248,10 +271,12 @@ func WithBaseOrigin(origin string) Option {
 
 // WithAllowedOrigins names further origins (scheme://host[:port]) that receive the token.
 func WithAllowedOrigins(origins ...string) Option {
-	return func(c *config) {
-		for _, o := range origins {
-			c.addOrigin("allowedOrigins", o)
-		}
+	return func(c *config) { c.addOrigins(origins) }
+}
+
+func (c *config) addOrigins(origins []string) {
+	for _, o := range origins {
+		c.addOrigin("allowedOrigins", o)
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 func NormalizeOrigin(s string) (string, error) {
 	bad := fmt.Errorf("%q is not an origin such as \"https://api.example.com\"", s)
 	scheme, rest, ok := strings.Cut(s, "://")
-	scheme = strings.ToLower(scheme)
+	scheme = asciiLower(scheme)
 	if !ok || (scheme != "http" && scheme != "https") {
 		return "", bad
 	}
@@ -37,14 +37,14 @@ func NormalizeOrigin(s string) (string, error) {
 			return "", bad
 		}
 	}
-	port = strings.TrimLeft(port, "0")
+	port = trimLeftByte(port, '0')
 	if host == "" || host == "[]" || !allIn(port, "0123456789") || len(port) > 5 || (len(port) == 5 && port > "65535") {
 		return "", bad
 	}
 	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
 		port = ""
 	}
-	origin := scheme + "://" + strings.ToLower(host)
+	origin := scheme + "://" + asciiLower(host)
 	if port != "" {
 		origin += ":" + port
 	}

@@ -45,11 +45,11 @@ const (
 
 // refreshRequest builds the refresh call for refreshToken.
 func (c *Client) refreshRequest(refreshToken string) *Request {
-	u := strings.ReplaceAll(c.cfg.refreshURL, baseURLVar, strings.TrimRight(c.cfg.baseURL, "/"))
+	u := replaceAll(c.cfg.refreshURL, baseURLVar, trimRightByte(c.cfg.baseURL, '/'))
 	req := &Request{Method: c.cfg.refreshMethod, Header: map[string]string{"Accept": "application/json"}}
 	switch c.cfg.refreshTokenIn {
 	case InPath:
-		u = strings.ReplaceAll(u, refreshTokenVar, pathEscape(refreshToken))
+		u = replaceAll(u, refreshTokenVar, pathEscape(refreshToken))
 	case InBody:
 		body, _ := json.Marshal(map[string]string{c.cfg.refreshTokenName: refreshToken})
 		req.Body = body

@@ -1,7 +1,6 @@
 package refresh
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"slices"
@@ -92,13 +91,12 @@ func CodeOf(f float64) (int, bool) {
 }
 
 func parseCode(raw json.RawMessage) (int, bool) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
+	text := strings.TrimSpace(string(raw))
+	if text == "" {
 		return 0, false
 	}
-	text := string(raw)
-	if raw[0] == '"' {
-		if err := json.Unmarshal(raw, &text); err != nil {
+	if text[0] == '"' {
+		if err := json.Unmarshal([]byte(text), &text); err != nil {
 			return 0, false
 		}
 	}
@@ -117,6 +115,3 @@ func lookupString(doc []byte, path []string) (string, bool) {
 	}
 	return s, true
 }
-
-// splitPath turns "data.token" into its keys.
-func splitPath(p string) []string { return strings.Split(p, ".") }

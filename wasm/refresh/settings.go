@@ -57,59 +57,62 @@ func (s Settings) Key() string {
 	return *s.StorageKey
 }
 
-// Options turns the settings into the Options New takes; absent fields add none.
-func (s Settings) Options() []Option {
-	var opts []Option
-	add := func(o Option) { opts = append(opts, o) }
+// Options turns the settings into the Options New takes: one, which applies every present
+// field in turn through the same setters as the With* options (absent fields keep their
+// defaults).
+func (s Settings) Options() []Option { return []Option{s.apply} }
+
+// apply sets what the settings hold, in the order the With* options would, so that errors
+// come out in the same order.
+func (s Settings) apply(c *config) {
 	if s.BaseURL != nil {
-		add(WithBaseURL(*s.BaseURL))
+		c.setBaseURL(*s.BaseURL)
 	}
 	if s.BaseOrigin != "" {
-		add(WithBaseOrigin(s.BaseOrigin))
+		c.addOrigin("baseURL", s.BaseOrigin)
 	}
 	if s.AllowedOrigins != nil {
-		add(WithAllowedOrigins(s.AllowedOrigins...))
+		c.addOrigins(s.AllowedOrigins)
 	}
 	if s.HeaderName != nil || s.HeaderPrefix != nil {
-		add(WithHeader(or(s.HeaderName, DefaultHeaderName), or(s.HeaderPrefix, "")))
+		c.setHeader(or(s.HeaderName, DefaultHeaderName), or(s.HeaderPrefix, ""))
 	}
 	if s.ExpiredCodes != nil {
-		add(WithExpiredCodes(s.ExpiredCodes...))
+		c.expiredCodes = codeList(s.ExpiredCodes)
 	}
 	if s.ExpiredStatuses != nil {
-		add(WithExpiredStatuses(s.ExpiredStatuses...))
+		c.expiredStatuses = c.statuses("expiredStatuses", s.ExpiredStatuses)
 	}
 	if s.ReloginCodes != nil {
-		add(WithReloginCodes(s.ReloginCodes...))
+		c.reloginCodes = codeList(s.ReloginCodes)
 	}
 	if s.ReloginStatuses != nil {
-		add(WithReloginStatuses(s.ReloginStatuses...))
+		c.reloginStatuses = c.statuses("reloginStatuses", s.ReloginStatuses)
 	}
 	if s.CodePath != nil {
-		add(WithCodePath(*s.CodePath))
+		c.codePath = c.path("codePath", *s.CodePath)
 	}
 	if s.RefreshURL != nil {
-		add(WithRefreshURL(*s.RefreshURL))
+		c.refreshURL = *s.RefreshURL
 	}
 	if s.RefreshMethod != nil {
-		add(WithRefreshMethod(*s.RefreshMethod))
+		c.setRefreshMethod(*s.RefreshMethod)
 	}
 	if s.RefreshTokenIn != nil || s.RefreshTokenName != nil {
-		add(WithRefreshToken(TokenPlacement(or(s.RefreshTokenIn, string(InPath))), or(s.RefreshTokenName, "")))
+		c.setRefreshToken(TokenPlacement(or(s.RefreshTokenIn, string(InPath))), or(s.RefreshTokenName, ""))
 	}
 	if s.AccessTokenPath != nil || s.RefreshTokenPath != nil {
-		add(WithTokenPaths(or(s.AccessTokenPath, DefaultAccessTokenPath), or(s.RefreshTokenPath, DefaultRefreshTokenPath)))
+		c.setTokenPaths(or(s.AccessTokenPath, DefaultAccessTokenPath), or(s.RefreshTokenPath, DefaultRefreshTokenPath))
 	}
 	if s.RefreshTimeout != nil {
-		add(WithRefreshTimeout(millis(*s.RefreshTimeout)))
+		c.setRefreshTimeout(millis(*s.RefreshTimeout))
 	}
 	if s.RefreshMargin != nil {
-		add(WithRefreshMargin(millis(*s.RefreshMargin)))
+		c.setRefreshMargin(millis(*s.RefreshMargin))
 	}
 	if s.StorageKey != nil && *s.StorageKey == "" {
-		add(func(c *config) { c.fail("storageKey", "must be a non-empty string") })
+		c.fail("storageKey", "must be a non-empty string")
 	}
-	return opts
 }
 
 func or(p *string, def string) string {
