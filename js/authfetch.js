@@ -173,6 +173,64 @@ async function startRuntime (url) {
 }
 
 // ---------------------------------------------------------------------------------------
+// The rotation log (see wasm/bridge/rotations.go): which pair replaced which, in
+// IndexedDB, because localStorage can lag behind another tab's write. Records are keyed
+// by storage key and a hash of the replaced access token, and live an hour. Where
+// IndexedDB is missing or fails, the log is empty and the client works as before.
+
+const ROTATION_TTL = 3600e3
+let rotationDB
+
+const idbDone = (request) => new Promise((resolve, reject) => {
+  request.onsuccess = () => resolve(request.result)
+  request.onerror = () => reject(request.error)
+})
+
+function openRotations () {
+  rotationDB ??= new Promise((resolve) => {
+    try {
+      const open = indexedDB.open('authfetch', 1)
+      open.onupgradeneeded = () => open.result.createObjectStore('rotations')
+      open.onsuccess = () => resolve(open.result)
+      open.onerror = open.onblocked = () => resolve(null)
+    } catch {
+      resolve(null)
+    }
+  })
+  return rotationDB
+}
+
+async function rotations (op, key, from, toHash, to) {
+  const db = await openRotations()
+  if (!db) return null
+  const tx = db.transaction('rotations', op === 'get' ? 'readonly' : 'readwrite')
+  const store = tx.objectStore('rotations')
+  if (op === 'get') { // follow the chain to the newest pair
+    let found = null
+    for (let i = 0; i < 16; i++) {
+      const r = await idbDone(store.get([key, from]))
+      if (!r) break
+      found = r.to
+      from = r.toHash
+    }
+    return found
+  }
+  const old = Date.now() - ROTATION_TTL
+  const cursor = store.openCursor()
+  cursor.onsuccess = () => {
+    const c = cursor.result
+    if (!c) return
+    if (op === 'clear' ? c.key[0] === key : c.value.at < old) c.delete()
+    c.continue()
+  }
+  if (op === 'put') store.put({ to, toHash, at: Date.now() }, [key, from])
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve(null)
+    tx.onerror = tx.onabort = () => reject(tx.error)
+  })
+}
+
+// ---------------------------------------------------------------------------------------
 // The client.
 
 const LISTENER_TYPES = ['refresh', 'relogin', 'tokens', 'refreshing', 'event']
@@ -344,6 +402,7 @@ export async function createAuthFetch (options) {
   let refreshing = false
   const hooks = {
     makeError,
+    rotations,
     emit (event) {
       if (opts.debug) console.debug('authfetch:', event.type, event.label ?? '', event.message ?? '')
       if (opts.onEvent) callSafely(opts.onEvent, event)

@@ -39,7 +39,8 @@ func newClient(settingsJSON string, verbose bool, hooks safejs.Value) (safejs.Va
 	if l := newWebLock("authfetch:" + key); l != nil {
 		opts = append(opts, refresh.WithLocker(l))
 	}
-	core, err := refresh.New(newLocalStore(key, c.warn), fetchTransport{}, opts...)
+	store := sharedStore{localStore: newLocalStore(key, c.warn), hooks: hooks}
+	core, err := refresh.New(store, fetchTransport{}, opts...)
 	if err != nil {
 		return safejs.Undefined(), err
 	}

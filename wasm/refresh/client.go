@@ -237,6 +237,19 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 	case cur.AccessToken != from.AccessToken:
 		return c.adopted(cur)
 	}
+	// The store may not show yet what the last holder wrote; its rotation log does.
+	log, logged := c.store.(RotationLog)
+	if logged {
+		var next Tokens
+		var found bool
+		err := within(ctx, func() (err error) {
+			next, found, err = log.Successor(ctx, cur.AccessToken)
+			return err
+		}, nil)
+		if err == nil && found && !next.IsZero() {
+			return c.replace(cur, next, func() (Tokens, error, Event) { return c.adopted(next) })
+		}
+	}
 
 	var resp *Response
 	err = within(ctx, func() (err error) {
@@ -260,11 +273,23 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 		return c.failure(r.cause, r.status, r.code)
 	}
 
+	return c.replace(cur, r.tokens, func() (Tokens, error, Event) {
+		if logged { // before the lock is released: the next holder must find it
+			_ = within(ctx, func() error { return log.Rotated(ctx, cur.AccessToken, r.tokens) }, nil)
+		}
+		c.judge.arrived(r.tokens.AccessToken, c.cfg.now())
+		c.sessionOver.Store(false)
+		return r.tokens, nil, Event{Kind: EventRefreshed, ExpiresAt: c.judge.expiresAt(r.tokens.AccessToken)}
+	})
+}
+
+// replace stores next in place of cur, unless the app logged out or in meanwhile: then
+// what it did is kept and is the answer. saved gives the answer once next is stored.
+func (c *Client) replace(cur, next Tokens, saved func() (Tokens, error, Event)) (Tokens, error, Event) {
 	c.mu.Lock()
-	// The app may have logged out or in while the call was out: keep what it did.
 	now, err := c.store.Load()
 	if err == nil && now == cur {
-		err = c.store.Save(r.tokens)
+		err = c.store.Save(next)
 	}
 	c.mu.Unlock()
 	switch {
@@ -275,9 +300,7 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 	case now != cur:
 		return c.adopted(now)
 	}
-	c.judge.arrived(r.tokens.AccessToken, c.cfg.now())
-	c.sessionOver.Store(false)
-	return r.tokens, nil, Event{Kind: EventRefreshed, ExpiresAt: c.judge.expiresAt(r.tokens.AccessToken)}
+	return saved()
 }
 
 // failure is a refresh that could not complete: the tokens stay. Not inlined: refresh

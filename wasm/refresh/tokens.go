@@ -1,6 +1,9 @@
 package refresh
 
-import "sync"
+import (
+	"context"
+	"sync"
+)
 
 // Tokens is the pair a session keeps. The JSON names are the ones the app passes to
 // setTokens and the browser store writes as one localStorage entry.
@@ -23,6 +26,19 @@ type Store interface {
 	Save(Tokens) error
 	// Clear removes the stored pair.
 	Clear() error
+}
+
+// RotationLog is what a Store adds when its reads can lag behind other clients' writes
+// (localStorage across browser tabs). A client records each rotation it makes under the
+// cross-client lock, and before it refreshes a pair it asks whether another client rotated
+// that pair already: a lagging read then never makes it present a spent refresh token.
+// Both methods must return when ctx ends.
+type RotationLog interface {
+	// Rotated records that the pair with access token from was replaced by to.
+	Rotated(ctx context.Context, from string, to Tokens) error
+	// Successor returns the newest pair that from was rotated to, following the rotations
+	// after it, or false when from was not rotated.
+	Successor(ctx context.Context, from string) (Tokens, bool, error)
 }
 
 // MemoryStore is a Store held in memory. The zero value is empty and ready to use.
