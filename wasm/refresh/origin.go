@@ -9,23 +9,23 @@ import (
 // nothing else) and returns it as browsers serialise origins: lower case, default port
 // dropped. It parses by hand: net/url would add some 40 KB to the wasm for this alone.
 func NormalizeOrigin(s string) (string, error) {
-	bad := fmt.Errorf("%q is not an origin such as \"https://api.example.com\"", s)
+	bad := notOrigin(s)
 	scheme, rest, ok := strings.Cut(s, "://")
 	scheme = asciiLower(scheme)
 	if !ok || (scheme != "http" && scheme != "https") {
-		return "", bad
+		return "", bad.err()
 	}
 	rest = strings.TrimSuffix(rest, "/")
 	host, port := rest, ""
 	if strings.HasPrefix(rest, "[") { // an IPv6 literal
 		end := strings.IndexByte(rest, ']')
 		if end < 0 || !allIn(rest[1:end], "0123456789abcdefABCDEF:.") || !strings.Contains(rest[1:end], ":") {
-			return "", bad
+			return "", bad.err()
 		}
 		host = rest[:end+1]
 		if after := rest[end+1:]; after != "" {
 			if after[0] != ':' {
-				return "", bad
+				return "", bad.err()
 			}
 			port = after[1:]
 		}
@@ -34,12 +34,12 @@ func NormalizeOrigin(s string) (string, error) {
 			host, port = rest[:i], rest[i+1:]
 		}
 		if !allIn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~") {
-			return "", bad
+			return "", bad.err()
 		}
 	}
 	port = trimLeftByte(port, '0')
 	if host == "" || host == "[]" || !allIn(port, "0123456789") || len(port) > 5 || (len(port) == 5 && port > "65535") {
-		return "", bad
+		return "", bad.err()
 	}
 	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
 		port = ""
@@ -49,6 +49,14 @@ func NormalizeOrigin(s string) (string, error) {
 		origin += ":" + port
 	}
 	return origin, nil
+}
+
+// notOrigin is the error for a string that is not an origin, made only when returned:
+// formatting it costs more than checking an origin.
+type notOrigin string
+
+func (s notOrigin) err() error {
+	return fmt.Errorf("%q is not an origin such as \"https://api.example.com\"", string(s))
 }
 
 // allIn reports whether every byte of s is one of set.
