@@ -20,8 +20,9 @@ type client struct {
 	verbose atomic.Bool  // request-level events wanted (a listener or debug is on)
 
 	mu     sync.Mutex
-	funcs  []safejs.Func // guarded by mu: released by close
-	closed bool          // guarded by mu
+	funcs  []safejs.Func                    // guarded by mu: released by close
+	closed bool                             // guarded by mu
+	waits  map[refresh.Pending]safejs.Value // guarded by mu: the one Promise of each refresh requests wait for
 }
 
 // newClient makes a client from the loader's options, sent as one JSON string (see

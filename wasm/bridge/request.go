@@ -4,6 +4,8 @@ package bridge
 
 import (
 	"context"
+	"runtime"
+	"sync/atomic"
 
 	"github.com/authfetch/authfetch/wasm/refresh"
 	"github.com/hack-pad/safejs"
@@ -22,6 +24,7 @@ import (
 // token returns the access token to send ("" for none), or a Promise of it when the request
 // must wait for a refresh.
 func (c *client) token(args []safejs.Value) any {
+	collectNow()
 	label := labelArg(args, 0)
 	if t, ok := c.core.TokenNow(label); ok {
 		return t
@@ -49,7 +52,70 @@ func (c *client) verdict(args []safejs.Value) any {
 		return nil
 	}
 	used, _ := arg(args, 2).String()
-	return c.promise(func() (any, error) { return c.core.Renew(context.Background(), label, used) })
+	if label != "" { // request events wanted: each request waits on its own, and says so
+		return c.promise(func() (any, error) { return c.core.Renew(context.Background(), label, used) })
+	}
+	token, pending, ok, err := c.core.StartRenew("", used)
+	switch {
+	case err != nil:
+		return errorValue(c.hooks, err)
+	case ok:
+		return token
+	}
+	return c.shared(pending)
+}
+
+// shared returns the one Promise of the token that pending produces: a burst of a thousand
+// requests at expiry waits with one Promise and one goroutine, not a thousand.
+func (c *client) shared(pending refresh.Pending) any {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.waits[pending]; ok {
+		return p
+	}
+	p, s, err := newPromise()
+	if err != nil {
+		return makeError(c.hooks, "Error", "authfetch: cannot make a Promise: "+safeText(err), nil)
+	}
+	if c.waits == nil {
+		c.waits = map[refresh.Pending]safejs.Value{}
+	}
+	c.waits[pending] = p
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				s.Reject(c.internalError(r))
+			}
+		}()
+		token, err := pending.Wait(context.Background())
+		c.mu.Lock()
+		delete(c.waits, pending)
+		c.mu.Unlock()
+		if err != nil {
+			s.Reject(errorValue(c.hooks, err))
+			return
+		}
+		s.Resolve(token)
+	}()
+	return p
+}
+
+// requests counts token calls, for collectNow.
+var requests atomic.Uint32
+
+// collectEvery is how many requests pass between two garbage collections that collectNow
+// starts.
+const collectEvery = 2048
+
+// collectNow starts a garbage collection every collectEvery requests. The JavaScript values
+// Go touched (arguments, results, the stored entry) are let go only by finalizers, which
+// run after a collection, and a request allocates so little Go memory that collections are
+// otherwise rare: memory and the values held would grow for a long while before one came.
+// A collection of this small heap takes about a millisecond.
+func collectNow() {
+	if requests.Add(1)%collectEvery == 0 {
+		go runtime.GC()
+	}
 }
 
 // labelArg is args[i] when it is a string, else "".

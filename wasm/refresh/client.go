@@ -156,33 +156,88 @@ func (c *Client) tokensToSend(ctx context.Context, label string) (Tokens, error)
 // tab or the app replaced it), else the result of the one refresh in flight, started here if
 // there is none.
 func (c *Client) renew(ctx context.Context, label, stale string, proactive bool) (Tokens, error) {
-	c.mu.Lock()
-	f := c.flight
+	t, f, err := c.startRenew(label, stale, proactive)
 	if f == nil {
+		return t, err
+	}
+	return f.wait(ctx)
+}
+
+// startRenew is renew without the wait: the newer pair or the error at once, or the
+// refresh in flight to wait for.
+func (c *Client) startRenew(label, stale string, proactive bool) (Tokens, *flight, error) {
+	const (
+		joined = iota
+		started
+		newer
+		failedRead
+		noRefreshToken
+	)
+	var (
+		t     Tokens
+		f     *flight
+		err   error
+		first bool // noRefreshToken: the first news of the loss
+	)
+	outcome := func() int {
+		c.mu.Lock()
+		defer c.mu.Unlock() // also when the Store panics: later requests must not hang
+		if c.flight != nil {
+			f = c.flight
+			return joined
+		}
 		// Under mu, so no refresh can start or finish between this read and the decision.
-		t, err := c.store.Load()
+		t, err = c.store.Load()
 		switch {
 		case err != nil:
-			c.mu.Unlock()
-			return Tokens{}, refreshFailed(fmt.Errorf("reading the tokens: %w", err))
+			return failedRead
 		case !t.IsZero() && t.AccessToken != stale:
-			c.mu.Unlock()
-			c.emit(Event{Kind: EventAdopted, Label: label})
-			return t, nil
+			return newer
 		case t.RefreshToken == "":
-			lost := c.endSessionLocked()
-			c.mu.Unlock()
-			return Tokens{}, c.sessionLost(lost, errors.New("no refresh token is stored"), 0, 0)
+			first = c.endSessionLocked()
+			return noRefreshToken
 		}
 		f = newFlight(proactive)
 		c.flight = f
-		c.mu.Unlock()
-		go c.run(f, t)
-	} else {
-		c.mu.Unlock()
+		return started
+	}()
+	switch outcome {
+	case joined:
 		c.emit(Event{Kind: EventWait, Label: label})
+	case started:
+		go c.run(f, t)
+	case newer:
+		c.emit(Event{Kind: EventAdopted, Label: label})
+		return t, nil, nil
+	case failedRead:
+		return Tokens{}, nil, refreshFailed(fmt.Errorf("reading the tokens: %w", err))
+	case noRefreshToken:
+		return Tokens{}, nil, c.sessionLost(first, errors.New("no refresh token is stored"), 0, 0)
 	}
-	return f.wait(ctx)
+	return Tokens{}, f, nil
+}
+
+// Pending is a refresh in flight that requests wait for. Every request that needs the same
+// refresh gets an equal Pending (it is comparable), so a caller can share one wait among
+// them, as the browser bridge shares one Promise.
+type Pending struct{ f *flight }
+
+// Wait returns the access token the refresh produced, or its error, or ctx's when ctx ends
+// first. Leaving early does not stop the refresh.
+func (p Pending) Wait(ctx context.Context) (string, error) {
+	t, err := p.f.wait(ctx)
+	return t.AccessToken, err
+}
+
+// StartRenew is Renew without waiting: it returns the token to replay with at once when the
+// stored one is newer than used, or the error, or (ok false) the Pending refresh to wait
+// for, started here if none was in flight. It never blocks.
+func (c *Client) StartRenew(label, used string) (token string, p Pending, ok bool, err error) {
+	t, f, err := c.startRenew(label, used, false)
+	if f != nil {
+		return "", Pending{f}, false, nil
+	}
+	return t.AccessToken, Pending{}, true, err
 }
 
 // run performs the refresh of f and publishes its result to every waiter, whatever happens:

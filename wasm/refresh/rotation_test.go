@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 )
 
 // memoryLog is a RotationLog in memory, shared by the clients of a test.
@@ -75,5 +76,82 @@ func TestRotationLogOutrunsALaggingStore(t *testing.T) {
 	}
 	if evB.get(EventAdopted) != 1 {
 		t.Errorf("b's adopted events = %d, want 1", evB.get(EventAdopted))
+	}
+}
+
+// TestStartRenewSharesOnePending: every request refused while one refresh is needed gets
+// an equal Pending, so the bridge can serve them all with one Promise; a request whose
+// token is older than the stored one gets the stored token at once.
+func TestStartRenewSharesOnePending(t *testing.T) {
+	b := &fakeBackend{hold: make(chan struct{})}
+	c, _ := newTestClient(t, b, &MemoryStore{})
+	old := b.tokens()
+	if err := c.SetTokens(old); err != nil {
+		t.Fatal(err)
+	}
+	b.expire()
+	seen := map[Pending]int{}
+	for range 20 {
+		_, p, ok, err := c.StartRenew("", old.AccessToken)
+		if ok || err != nil {
+			t.Fatalf("StartRenew during a refresh: ok %v, err %v", ok, err)
+		}
+		seen[p]++
+	}
+	if len(seen) != 1 {
+		t.Fatalf("%d different Pendings for one refresh, want 1", len(seen))
+	}
+	close(b.hold)
+	for p := range seen {
+		if tok, err := p.Wait(context.Background()); err != nil || tok != b.tokens().AccessToken {
+			t.Fatalf("Wait: %q, %v", tok, err)
+		}
+	}
+	tok, _, ok, err := c.StartRenew("", old.AccessToken)
+	if !ok || err != nil || tok != b.tokens().AccessToken {
+		t.Errorf("after the refresh: %q, ok %v, %v; want the new token at once", tok, ok, err)
+	}
+	if got := b.refreshCalls.Load(); got != 1 {
+		t.Errorf("refresh calls = %d, want 1", got)
+	}
+}
+
+// panickyStore panics on Load when told to.
+type panickyStore struct {
+	MemoryStore
+	panics bool
+}
+
+func (s *panickyStore) Load() (Tokens, error) {
+	if s.panics {
+		panic("store bug")
+	}
+	return s.MemoryStore.Load()
+}
+
+// TestStorePanicReleasesTheLock: a Store that panics while the client holds its lock
+// fails that call, and later requests do not hang on the lock.
+func TestStorePanicReleasesTheLock(t *testing.T) {
+	b := &fakeBackend{}
+	store := &panickyStore{}
+	c, _ := newTestClient(t, b, store)
+	if err := c.SetTokens(b.tokens()); err != nil {
+		t.Fatal(err)
+	}
+	store.panics = true
+	func() {
+		defer func() { _ = recover() }()
+		_, _, _, _ = c.StartRenew("", "stale")
+	}()
+	store.panics = false
+	done := make(chan error, 1)
+	go func() { _, err := c.Do(context.Background(), "after", b.attempt); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("the request after the panic: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the request after the Store's panic hangs: the client's lock was never released")
 	}
 }
