@@ -2,12 +2,8 @@
 // This ES module loads the Go engine (authfetch.wasm, beside it by default), checks the
 // options, and wraps the engine's functions in the public API of authfetch.d.ts.
 // No build step, no dependencies.
-//
-// Who does what: this loader does the per-request browser work (build the Request, join
-// baseURL, check the origin, set the header, call fetch, read the reply's code from a clone);
-// the Go engine makes every decision. Per request it is asked twice, with small values:
-// token() "which token?" and verdict() "status and code: hand it over, or replay with which
-// token?". Each answers at once on the happy path and with a Promise when a refresh is needed.
+// The loader does the per-request browser work; Go decides, asked twice per request:
+// token() and verdict() (README, "How it is built").
 
 const ERROR_NAMES = ['AuthFetchError', 'SessionExpiredError', 'RefreshFailedError']
 
@@ -173,10 +169,9 @@ async function startRuntime (url) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The rotation log (see wasm/bridge/rotations.go): which pair replaced which, in
-// IndexedDB, because localStorage can lag behind another tab's write. Records are keyed
-// by storage key and a hash of the replaced access token, and live an hour. Where
-// IndexedDB is missing or fails, the log is empty and the client works as before.
+// The rotation log (wasm/bridge/rotations.go): which pair replaced which, in IndexedDB,
+// since localStorage can lag behind another tab. Keyed by storage key and a hash of the
+// replaced access token; kept an hour. Without IndexedDB the log is empty.
 
 const ROTATION_TTL = 3600e3
 let rotationDB
