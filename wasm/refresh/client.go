@@ -288,7 +288,7 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 	case err != nil:
 		return c.failure(fmt.Errorf("reading the tokens: %w", err), 0, 0)
 	case cur.IsZero():
-		return c.ended()
+		return c.ended(true)
 	case cur.AccessToken != from.AccessToken:
 		return c.adopted(cur)
 	}
@@ -320,9 +320,16 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 	r := c.readRefreshReply(resp, cur)
 	switch r.outcome {
 	case relogin:
+		// Only the session refreshed is over: if the app logged out or in meanwhile, what
+		// it did stays, and there is nothing to prompt for.
 		c.mu.Lock()
-		first := c.endSessionLocked()
+		now, err := c.store.Load()
+		changed := err == nil && now != cur
+		first := !changed && c.endSessionLocked()
 		c.mu.Unlock()
+		if changed {
+			return c.ended(now.IsZero())
+		}
 		return c.lost(first, r.cause, r.status, r.code)
 	case failed:
 		return c.failure(r.cause, r.status, r.code)
@@ -351,7 +358,7 @@ func (c *Client) replace(cur, next Tokens, saved func() (Tokens, error, Event)) 
 	case err != nil:
 		return c.failure(fmt.Errorf("saving the new tokens: %w", err), 0, 0)
 	case now != cur && now.IsZero():
-		return c.ended()
+		return c.ended(true)
 	case now != cur:
 		return c.adopted(now)
 	}
@@ -372,11 +379,15 @@ func (c *Client) adopted(t Tokens) (Tokens, error, Event) {
 	return t, nil, Event{Kind: EventAdopted, ExpiresAt: c.judge.expiresAt(t.AccessToken)}
 }
 
-// ended is the answer when the tokens were cleared while a refresh waited for its turn or
-// its reply: the app (or another tab) logged out, or another tab lost the session.
-func (c *Client) ended() (Tokens, error, Event) {
-	first := c.sessionOver.CompareAndSwap(false, true)
-	return c.lost(first, errors.New("the tokens were cleared"), 0, 0)
+// ended is the answer when the session refreshed was over before the refresh ended: the
+// tokens were cleared (cleared: the app or another tab logged out, or another tab lost the
+// session) or replaced by a new login. Logging out is not losing the session, and a tab
+// that lost it prompts itself: there is no relogin prompt here.
+func (c *Client) ended(cleared bool) (Tokens, error, Event) {
+	if cleared {
+		c.sessionOver.Store(true)
+	}
+	return c.lost(false, errors.New("the session ended while the refresh ran: logged out, or replaced by a new login"), 0, 0)
 }
 
 // lost is a refresh that found the session over. Its end event is the relogin event when
