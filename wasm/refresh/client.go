@@ -429,9 +429,9 @@ func (c *Client) load() (Tokens, error) {
 	return t, nil
 }
 
-// SetTokens stores a new pair, after the app's own login. The refresh token may be empty
-// for a backend that has none; an expiry then ends the session.
-func (c *Client) SetTokens(t Tokens) error {
+// checkTokens refuses a pair that cannot be stored and sent: no access token, or a token
+// with a line break or NUL, which no header can carry.
+func checkTokens(t Tokens) error {
 	if t.AccessToken == "" {
 		return fmt.Errorf("%w: accessToken must be a non-empty string", ErrInvalidTokens)
 	}
@@ -439,6 +439,15 @@ func (c *Client) SetTokens(t Tokens) error {
 		if strings.ContainsAny(v, "\x00\r\n") {
 			return fmt.Errorf("%w: %s must not contain line breaks or NUL, which no header can carry", ErrInvalidTokens, name)
 		}
+	}
+	return nil
+}
+
+// SetTokens stores a new pair, after the app's own login. The refresh token may be empty
+// for a backend that has none; an expiry then ends the session.
+func (c *Client) SetTokens(t Tokens) error {
+	if err := checkTokens(t); err != nil {
+		return err
 	}
 	c.mu.Lock()
 	err := c.store.Save(t)

@@ -109,7 +109,12 @@ func (c *Client) readRefreshReply(resp *Response, old Tokens) refreshResult {
 		if !ok {
 			refresh = old.RefreshToken
 		}
-		r.outcome, r.tokens = renewed, Tokens{AccessToken: access, RefreshToken: refresh}
+		t := Tokens{AccessToken: access, RefreshToken: refresh}
+		if err := checkTokens(t); err != nil {
+			r.outcome, r.cause = failed, fmt.Errorf("the refresh reply's tokens cannot be stored: %w", err)
+			break
+		}
+		r.outcome, r.tokens = renewed, t
 	}
 	return r
 }

@@ -313,6 +313,9 @@ func TestReadRefreshReply(t *testing.T) {
 		{"empty token", 200, ok(map[string]any{"code": 0, "data": map[string]any{"token": ""}}), failed, Tokens{}},
 		{"number token", 200, ok(map[string]any{"code": 0, "data": map[string]any{"token": 5}}), failed, Tokens{}},
 		{"business error", 200, ok(map[string]any{"code": 50000, "message": "db down"}), failed, Tokens{}},
+		// Tokens no header can carry would make every later request throw: a failed refresh.
+		{"access token with a line break", 200, ok(map[string]any{"data": map[string]any{"token": "a1\r\nX-Evil: 1", "refreshToken": "r1"}}), failed, Tokens{}},
+		{"refresh token with NUL", 200, ok(map[string]any{"data": map[string]any{"token": "a1", "refreshToken": "r1\x00"}}), failed, Tokens{}},
 	}
 	c := mustClient(t)
 	for _, tt := range tests {
