@@ -191,3 +191,24 @@ func TestFindWalksLikeErrorsAs(t *testing.T) {
 		t.Error("found something in nil")
 	}
 }
+
+// TestClearAfterAFailedWriteRemovesTheEntry: once a write to localStorage failed (quota),
+// the pair lives in memory, but the entry written before is still in localStorage; a
+// logout must remove it too, or the old session comes back on reload.
+func TestClearAfterAFailedWriteRemovesTheEntry(t *testing.T) {
+	eval(t, `localStorage.setItem('stale-test', '{"accessToken":"old","refreshToken":"r-old"}')
+		globalThis.__setItem2 = Storage.prototype.setItem
+		Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError') }`)
+	defer eval(t, `Storage.prototype.setItem = globalThis.__setItem2; localStorage.removeItem('stale-test')`)
+	s := newLocalStore("stale-test", func(string) {})
+	if err := s.Save(refresh.Tokens{AccessToken: "new", RefreshToken: "r-new"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Clear(); err != nil {
+		t.Fatal(err)
+	}
+	if v := eval(t, `return localStorage.getItem('stale-test')`); !v.IsNull() {
+		s, _ := v.String()
+		t.Errorf("after Clear in memory mode localStorage still holds %s", s)
+	}
+}

@@ -20,13 +20,14 @@ type localStore struct {
 
 	mu       sync.Mutex
 	storage  safejs.Value        // guarded by mu: localStorage, undefined once given up
+	left     safejs.Value        // guarded by mu: localStorage when a write to it failed, so Clear can still remove the entry
 	memory   refresh.MemoryStore // used once storage is given up
 	cachedJS safejs.Value        // guarded by mu: the entry last parsed, and its pair
 	cached   refresh.Tokens
 }
 
 func newLocalStore(key string, warn func(string)) *localStore {
-	s := &localStore{key: key, warn: warn, storage: safejs.Undefined(), cachedJS: safejs.Undefined()}
+	s := &localStore{key: key, warn: warn, storage: safejs.Undefined(), left: safejs.Undefined(), cachedJS: safejs.Undefined()}
 	ls, err := untrustedGet(global, "localStorage") // the getter itself throws where storage is blocked
 	switch {
 	case err != nil:
@@ -87,6 +88,7 @@ func (s *localStore) Save(t refresh.Tokens) error {
 		if _, err := s.storage.Call("setItem", s.key, string(raw)); err == nil {
 			return nil
 		} else {
+			s.left = s.storage // the entry written before is still there
 			s.giveUp(fromJS(err))
 		}
 	}
@@ -100,6 +102,9 @@ func (s *localStore) Clear() error {
 		if _, err := s.storage.Call("removeItem", s.key); err != nil {
 			s.giveUp(fromJS(err))
 		}
+	}
+	if !s.left.IsUndefined() { // in memory since a write failed: the old entry must go too
+		_, _ = s.left.Call("removeItem", s.key)
 	}
 	return s.memory.Clear()
 }
