@@ -46,12 +46,14 @@ export interface RefreshingChange {
 
 /**
  * One step of the engine, for logs and debugging. Never carries a token.
+ * `newer`: a reply said "expired" for a token older than the stored one; the request is
+ * replayed with the stored pair and no refresh starts.
  * Every `refresh` (a refresh starts) is followed by exactly one event with `ends: true`:
  * `refreshed`, `adopted` (another tab had refreshed), `refresh-failed`, `relogin` or
  * `session-ended` (the session was over already: logged out, or its loss reported).
  */
 export interface AuthFetchEvent {
-  type: 'send' | 'expired' | 'wait' | 'refresh' | 'refreshed' | 'adopted' | 'refresh-failed' | 'relogin' | 'session-ended'
+  type: 'send' | 'expired' | 'wait' | 'newer' | 'refresh' | 'refreshed' | 'adopted' | 'refresh-failed' | 'relogin' | 'session-ended'
   /** The request, as "METHOD url", for request events. */
   label?: string
   /** `send`: this attempt is the replay. */

@@ -5,10 +5,10 @@ package bridge
 import "github.com/authfetch/authfetch/wasm/refresh"
 
 // observe hands the engine's events to the loader, which dispatches them to the app. The
-// request-level ones (send, wait, expired) cost a crossing each and go only when wanted.
+// request-level ones (send, wait, expired, newer) cost a crossing each and go only when wanted.
 func (c *client) observe(e refresh.Event) {
 	switch e.Kind {
-	case refresh.EventSend, refresh.EventWait, refresh.EventExpired:
+	case refresh.EventSend, refresh.EventWait, refresh.EventExpired, refresh.EventNewer:
 		if !c.verbose.Load() {
 			return
 		}

@@ -207,7 +207,7 @@ func (c *Client) startRenew(label, stale string, proactive bool) (Tokens, *fligh
 	case started:
 		go c.run(f, t)
 	case newer:
-		c.emit(Event{Kind: EventAdopted, Label: label})
+		c.emit(Event{Kind: EventNewer, Label: label})
 		return t, nil, nil
 	case failedRead:
 		return Tokens{}, nil, refreshFailed(fmt.Errorf("reading the tokens: %w", err))

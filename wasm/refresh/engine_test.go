@@ -276,8 +276,8 @@ func TestLateReplyReplayedWithoutRefresh(t *testing.T) {
 	if got := b.refreshCalls.Load(); got != 1 {
 		t.Errorf("refresh calls = %d, want 1", got)
 	}
-	if ev.get(EventAdopted) != 1 {
-		t.Errorf("adopted events = %d, want 1", ev.get(EventAdopted))
+	if ev.get(EventNewer) != 1 || ev.get(EventAdopted) != 0 {
+		t.Errorf("newer events = %d, adopted %d; want 1, 0: this client refreshed, nobody else", ev.get(EventNewer), ev.get(EventAdopted))
 	}
 }
 

@@ -15,7 +15,8 @@ const (
 	EventWait          EventKind = "wait"           // a request waits for a refresh in flight
 	EventRefresh       EventKind = "refresh"        // a refresh starts
 	EventRefreshed     EventKind = "refreshed"      // new tokens were saved
-	EventAdopted       EventKind = "adopted"        // a newer pair was found in the store (another tab or request renewed it), no call made
+	EventAdopted       EventKind = "adopted"        // the refresh found the pair renewed by another client (tab) already: no call made
+	EventNewer         EventKind = "newer"          // a reply to an older token than the stored one: the request is replayed with the stored pair, no refresh
 	EventRefreshFailed EventKind = "refresh-failed" // the refresh could not complete; tokens kept
 	EventRelogin       EventKind = "relogin"        // the session is lost; once per lost session
 	EventSessionEnded  EventKind = "session-ended"  // the refresh found the session over: logged out, or its loss already reported

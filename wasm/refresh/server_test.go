@@ -249,8 +249,8 @@ func TestServerLateReplyReplayedWithoutSecondRefresh(t *testing.T) {
 	if st := b.s.Stats(); st.RefreshCalls != 1 || st.ExpiredAnswers != 2 {
 		t.Errorf("refresh calls %d, expired answers %d; want 1, 2", st.RefreshCalls, st.ExpiredAnswers)
 	}
-	if ev.count(refresh.EventAdopted) != 1 {
-		t.Errorf("adopted %d, want 1", ev.count(refresh.EventAdopted))
+	if ev.count(refresh.EventNewer) != 1 {
+		t.Errorf("newer %d, want 1", ev.count(refresh.EventNewer))
 	}
 }
 
