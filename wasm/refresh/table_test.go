@@ -134,6 +134,31 @@ func TestOptionErrorsNameTheOption(t *testing.T) {
 	}
 }
 
+// TestRefreshURLMustStayWithTheToken: the refresh token goes only to baseURL's origin or
+// an allowed one; a relative refresh URL (resolved by the loader at creation) is not judged
+// here.
+func TestRefreshURLMustStayWithTheToken(t *testing.T) {
+	for _, tt := range []struct {
+		url string
+		ok  bool
+	}{
+		{"{baseURL}/refreshJwt/{refreshToken}", true},
+		{"https://app.example/auth/{refreshToken}", true},
+		{"https://auth.example/token/{refreshToken}", true},
+		{"https://evil.example/steal/{refreshToken}", false},
+		{"HTTPS://APP.EXAMPLE:443/x/{refreshToken}", true},
+		{"https://app.example.evil.example/{refreshToken}", false},
+		{"https://app.example@evil.example/{refreshToken}", false},
+		{"/relative/{refreshToken}", true},
+	} {
+		_, err := New(&MemoryStore{}, TransportFunc(nil), WithBaseURL("https://app.example/api"),
+			WithBaseOrigin("https://app.example"), WithAllowedOrigins("https://auth.example"), WithRefreshURL(tt.url))
+		if (err == nil) != tt.ok {
+			t.Errorf("refreshURL %q: err %v, want ok %v", tt.url, err, tt.ok)
+		}
+	}
+}
+
 func TestNormalizeOrigin(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"https://API.example.com", "https://api.example.com"},
