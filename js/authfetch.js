@@ -369,7 +369,6 @@ const STREAM_REPLAY = 'authfetch: the access token expired and the request must 
 export async function createAuthFetch (options) {
   const opts = readOptions(options)
   const wasmURL = opts.wasmURL ?? new URL('./authfetch.wasm', import.meta.url)
-  const storageKey = opts.storageKey ?? 'authfetch'
 
   // baseURL is resolved once, now, against the page as fetch would resolve it: a <base href>
   // added later moves neither the requests nor the refresh call. Its origin gets the token.
@@ -441,6 +440,7 @@ export async function createAuthFetch (options) {
   const engine = runtime.newClient(JSON.stringify(settings), wantsEvents(), hooks)
   if (engine instanceof Error) throw engine
   const plan = engine.plan
+  const storageKey = plan.storageKey // its default lives in Go
   const origins = new Set(plan.origins)
   let verbose = wantsEvents()
 

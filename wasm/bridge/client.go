@@ -20,9 +20,9 @@ type client struct {
 	verbose atomic.Bool  // request-level events wanted (a listener or debug is on)
 
 	mu     sync.Mutex
-	funcs  []safejs.Func                    // guarded by mu: released by close
-	closed bool                             // guarded by mu
-	waits  map[refresh.Pending]safejs.Value // guarded by mu: the one Promise of each refresh requests wait for
+	funcs  []safejs.Func           // guarded by mu: released by close
+	closed bool                    // guarded by mu
+	waits  map[refresh.Pending]any // guarded by mu: the one Promise of each refresh requests wait for
 }
 
 // newClient makes a client from the loader's options, sent as one JSON string (see
@@ -48,7 +48,9 @@ func newClient(settingsJSON string, verbose bool, hooks safejs.Value) (safejs.Va
 	c.core = core
 
 	obj := newObject()
-	if err := obj.Set("plan", planValue(core.Plan())); err != nil {
+	plan := planValue(core.Plan())
+	_ = plan.Set("storageKey", key)
+	if err := obj.Set("plan", plan); err != nil {
 		return safejs.Undefined(), fromJS(err)
 	}
 	// A slice, not a map literal: building and ranging over the map cost some KB of wasm.

@@ -73,31 +73,20 @@ func (c *client) shared(pending refresh.Pending) any {
 	if p, ok := c.waits[pending]; ok {
 		return p
 	}
-	p, s, err := newPromise()
-	if err != nil {
-		return makeError(c.hooks, "Error", "authfetch: cannot make a Promise: "+safeText(err), nil)
-	}
 	if c.waits == nil {
-		c.waits = map[refresh.Pending]safejs.Value{}
+		c.waits = map[refresh.Pending]any{}
 	}
-	c.waits[pending] = p
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				s.Reject(c.internalError(r))
-			}
-		}()
+	// The entry goes when the refresh ends, before the Promise settles. (Should the
+	// Promise itself fail to be made, the Error stands in for it for this refresh's
+	// requests, and the entry stays: one per such refresh.)
+	c.waits[pending] = c.promise(func() (any, error) {
 		token, err := pending.Wait(context.Background())
 		c.mu.Lock()
 		delete(c.waits, pending)
 		c.mu.Unlock()
-		if err != nil {
-			s.Reject(errorValue(c.hooks, err))
-			return
-		}
-		s.Resolve(token)
-	}()
-	return p
+		return token, err
+	})
+	return c.waits[pending]
 }
 
 // requests counts token calls, for collectNow.

@@ -329,7 +329,7 @@ func (c *config) validate() error {
 	case c.refreshTokenIn != InPath && strings.Contains(c.refreshURL, refreshTokenVar):
 		c.fail("refreshURL", "must not contain %s when refreshTokenIn is %q: the token would travel in the URL", refreshTokenVar, string(c.refreshTokenIn))
 	}
-	if origin, ok := refreshOrigin(c.refreshURL, c.baseURL); ok && len(c.origins) > 0 && !c.origins[origin] {
+	if origin, ok := urlOrigin(c.refreshTemplate()); ok && len(c.origins) > 0 && !c.origins[origin] {
 		c.fail("refreshURL", "%q sends the refresh token to %s, which is neither baseURL's origin nor in allowedOrigins", c.refreshURL, origin)
 	}
 	if c.refreshTokenIn == InBody && (c.refreshMethod == "GET" || c.refreshMethod == "HEAD") {

@@ -51,11 +51,10 @@ func NormalizeOrigin(s string) (string, error) {
 	return origin, nil
 }
 
-// refreshOrigin is the normalised origin of the refresh URL template, with {baseURL}
-// replaced, when it is an absolute http(s) URL; a relative one (resolved by the page) has
-// none. An absolute URL that is no origin at all yields an origin no set holds.
-func refreshOrigin(template, baseURL string) (string, bool) {
-	u := replaceAll(template, baseURLVar, baseURL)
+// urlOrigin is the normalised origin of u when it is an absolute URL; a relative one
+// (resolved by the page) has none. An absolute URL that is no origin at all yields an
+// origin no set holds.
+func urlOrigin(u string) (string, bool) {
 	scheme, rest, found := strings.Cut(u, "://")
 	if !found || !allIn(scheme, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
 		return "", false

@@ -43,9 +43,14 @@ const (
 	refreshTokenVar = "{refreshToken}"
 )
 
+// refreshTemplate is the refreshURL option with {baseURL} replaced; {refreshToken} stays.
+func (c *config) refreshTemplate() string {
+	return replaceAll(c.refreshURL, baseURLVar, trimRightByte(c.baseURL, '/'))
+}
+
 // refreshRequest builds the refresh call for refreshToken.
 func (c *Client) refreshRequest(refreshToken string) *Request {
-	u := replaceAll(c.cfg.refreshURL, baseURLVar, trimRightByte(c.cfg.baseURL, '/'))
+	u := c.cfg.refreshTemplate()
 	req := &Request{Method: c.cfg.refreshMethod, Header: map[string]string{"Accept": "application/json"}}
 	switch c.cfg.refreshTokenIn {
 	case InPath:

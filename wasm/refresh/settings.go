@@ -30,7 +30,7 @@ type Settings struct {
 	RefreshTokenPath *string  `json:"refreshTokenPath"`
 	RefreshTimeout   *float64 `json:"refreshTimeout"` // milliseconds
 	RefreshMargin    *float64 `json:"refreshMargin"`  // milliseconds
-	StorageKey       *string  `json:"storageKey"`     // the store's key; the bridge reads it with StorageKey
+	StorageKey       *string  `json:"storageKey"`     // the store's key; the bridge reads it with Key
 }
 
 // DefaultStorageKey is the localStorage key of the token pair, and the name of the
