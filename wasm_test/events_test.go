@@ -188,6 +188,17 @@ const o = await H.settle(auth.fetch('/user/info')); return o.ok ? {} : o.error;`
 	}
 }
 
+// holdRefreshAtExpiry expires the tokens and starts one request (window.pending), whose
+// refresh call it holds at the gate; it returns once the page's seq has seen the refresh.
+func holdRefreshAtExpiry(e *env, tb *tab) {
+	e.t.Helper()
+	e.srv.ExpireAccessTokens()
+	e.refresh.arm()
+	tb.do("a request at expiry", `window.pending = H.settle(auth.fetch('/user/info'))`)
+	e.waitRefreshAtGate()
+	tb.waitJS("the refreshing event", `return { ok: seq.length > 0, state: JSON.stringify(seq) }`)
+}
+
 // TestRefreshingEvent: the 'refreshing' listener sees true when this client's refresh
 // call starts and false when it ends, whether it succeeds, fails or ends the session;
 // 'refresh' and 'relogin' listeners see their details.
@@ -205,14 +216,7 @@ auth.on('relogin', (d) => seq.push('relogin:' + d.code));`)
 	seq := func() []string { return eval[[]string](tb, "read the sequence", `return seq`) }
 
 	// Held at the gate, the refresh is in flight: true, and nothing else yet.
-	e.srv.ExpireAccessTokens()
-	e.refresh.arm()
-	tb.do("a request at expiry", `window.pending = H.settle(auth.fetch('/user/info'))`)
-	e.waitFor("the refresh call to reach the gate", func() (bool, string) {
-		n := e.refresh.arrived.Load()
-		return n >= 1, fmt.Sprintf("%d arrived", n)
-	})
-	tb.waitJS("the refreshing event", `return { ok: seq.length > 0, state: JSON.stringify(seq) }`)
+	holdRefreshAtExpiry(e, tb)
 	if got := seq(); !slices.Equal(got, []string{"refreshing:true"}) {
 		t.Errorf("while the refresh is held: %q, want [refreshing:true]", got)
 	}
@@ -253,14 +257,7 @@ window.seq = [];
 auth.on('refreshing', (d) => seq.push('refreshing:' + d.refreshing));
 auth.on('relogin', (d) => seq.push('relogin:' + d.code));`)
 	tb.login()
-	e.srv.ExpireAccessTokens()
-	e.refresh.arm()
-	tb.do("a request at expiry", `window.pending = H.settle(auth.fetch('/user/info'))`)
-	e.waitFor("the refresh call to reach the gate", func() (bool, string) {
-		n := e.refresh.arrived.Load()
-		return n >= 1, fmt.Sprintf("%d arrived", n)
-	})
-	tb.waitJS("the refreshing event", `return { ok: seq.length > 0, state: JSON.stringify(seq) }`)
+	holdRefreshAtExpiry(e, tb)
 	tb.do("log out", `auth.clearTokens()`)
 	e.refresh.open()
 	type result struct {

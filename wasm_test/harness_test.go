@@ -145,6 +145,15 @@ func (e *env) waitGate(gate string, n int) {
 	})
 }
 
+// waitRefreshAtGate waits until a refresh call is held at the armed refresh gate.
+func (e *env) waitRefreshAtGate() {
+	e.t.Helper()
+	e.waitFor("the refresh call to reach the gate", func() (bool, string) {
+		n := e.refresh.arrived.Load()
+		return n >= 1, fmt.Sprintf("%d arrived", n)
+	})
+}
+
 // refreshGate sits in front of the backend's refresh routes. Armed, it holds every
 // refresh call before the backend sees it, until released: a refresh that is in flight
 // for as long as the test wants, and then succeeds. It also counts refresh calls in

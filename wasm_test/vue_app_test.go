@@ -2,7 +2,6 @@ package wasm_test
 
 import (
 	"bytes"
-	"fmt"
 	"io/fs"
 	"net/http"
 	"os"
@@ -100,10 +99,7 @@ func TestVueApp(t *testing.T) {
 	e.srv.ResetStats()
 	e.refresh.arm()
 	tb.click("#load")
-	e.waitFor("the refresh call to reach the gate", func() (bool, string) {
-		n := e.refresh.arrived.Load()
-		return n >= 1, fmt.Sprintf("%d arrived", n)
-	})
+	e.waitRefreshAtGate()
 	tb.waitJS("the page to show the refresh", `return { ok: !!document.querySelector('#refreshing'), state: document.querySelector('#status')?.textContent }`)
 	e.refresh.open()
 	tb.waitText("#result", `t === '20 loaded, 0 session expired, 0 failed'`)

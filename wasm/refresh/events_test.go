@@ -3,7 +3,6 @@ package refresh
 import (
 	"context"
 	"errors"
-	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -67,11 +66,7 @@ func TestEveryRefreshEndsOnce(t *testing.T) {
 		}, EventRelogin, false},
 		{"logout while the call is out", func(t *testing.T, b *fakeBackend, c *Client, _ Store) {
 			b.hold = make(chan struct{})
-			done := make(chan error)
-			go func() { _, err := c.Do(context.Background(), "x", b.attempt); done <- err }()
-			for b.refreshCalls.Load() == 0 {
-				runtime.Gosched()
-			}
+			done := doHeld(c, b)
 			if err := c.ClearTokens(); err != nil {
 				t.Fatal(err)
 			}

@@ -7,6 +7,17 @@ import (
 	"testing"
 )
 
+// doHeld starts a request through c and returns once its refresh call has reached b, whose
+// hold keeps it there, with the channel the request's error arrives on.
+func doHeld(c *Client, b *fakeBackend) <-chan error {
+	done := make(chan error, 1)
+	go func() { _, err := c.Do(context.Background(), "x", b.attempt); done <- err }()
+	for b.refreshCalls.Load() == 0 {
+		runtime.Gosched()
+	}
+	return done
+}
+
 // TestLogoutElsewhereDuringRefresh: another tab logs out (the shared store is cleared,
 // not through this client) while this client's refresh call is out. This client prompts
 // no relogin (logging out is not losing the session), writes no tokens back, and its
@@ -19,11 +30,7 @@ func TestLogoutElsewhereDuringRefresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.expire()
-	done := make(chan error)
-	go func() { _, err := c.Do(context.Background(), "x", b.attempt); done <- err }()
-	for b.refreshCalls.Load() == 0 {
-		runtime.Gosched()
-	}
+	done := doHeld(c, b)
 	_ = store.Clear() // the other tab's clearTokens
 	close(b.hold)
 	if err := <-done; !errors.Is(err, ErrSessionExpired) {
@@ -47,11 +54,7 @@ func TestAccountSwitchDuringRefresh(t *testing.T) {
 	if err := c.SetTokens(Tokens{AccessToken: "a-old", RefreshToken: "r-dead"}); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error)
-	go func() { _, err := c.Do(context.Background(), "x", b.attempt); done <- err }()
-	for b.refreshCalls.Load() == 0 {
-		runtime.Gosched()
-	}
+	done := doHeld(c, b)
 	userB := Tokens{AccessToken: "a-user-b", RefreshToken: "r-user-b"}
 	if err := c.SetTokens(userB); err != nil {
 		t.Fatal(err)
