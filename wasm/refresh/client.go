@@ -28,6 +28,7 @@ type Client struct {
 	store     Store
 	transport Transport
 	judge     expiryJudge
+	book      sessionBook // the session of each access token handed out
 
 	mu     sync.Mutex // serialises starting a refresh, and the store writes that race with it
 	flight *flight    // guarded by mu: the refresh in progress, nil when none
@@ -96,9 +97,10 @@ func (c *Client) TokenNow(label string) (token string, ok bool) {
 		return "", false
 	}
 	t, err := c.load()
-	if err != nil || (t.RefreshToken != "" && c.judge.due(t.AccessToken, c.cfg.now())) {
+	if err != nil || (t.RefreshToken != "" && c.judge.due(t, c.cfg.now())) {
 		return "", false
 	}
+	c.book.note(t)
 	c.emit(Event{Kind: EventSend, Label: label})
 	return t.AccessToken, true
 }
@@ -111,13 +113,17 @@ func (c *Client) Token(ctx context.Context, label string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	c.book.note(t)
 	c.emit(Event{Kind: EventSend, Label: label})
 	return t.AccessToken, nil
 }
 
 // Renew returns the token to replay a request with, after its reply to token used said
-// "expired": the stored one if it is newer already (another request, tab or the app
-// replaced it), else the result of the one refresh in flight, started here if there is none.
+// "expired": the stored one if it is newer already (another request or tab refreshed it),
+// else the result of the one refresh in flight, started here if there is none. A request
+// is replayed only with a pair of the session it was sent in: when the app logged out or
+// a new login replaced that session, Renew returns an error wrapping ErrSessionExpired
+// (and the app gets no relogin prompt: it ended the session itself).
 func (c *Client) Renew(ctx context.Context, label, used string) (string, error) {
 	fresh, err := c.renew(ctx, label, used, false)
 	if err != nil {
@@ -130,37 +136,90 @@ func (c *Client) Renew(ctx context.Context, label, used string) (string, error) 
 // tokensToSend returns the pair to send a new request with: after the refresh in flight if
 // there is one, and after a refresh of its own if the stored token is about to expire.
 func (c *Client) tokensToSend(ctx context.Context, label string) (Tokens, error) {
-	c.mu.Lock()
-	f := c.flight
-	c.mu.Unlock()
-	if f != nil {
-		c.emit(Event{Kind: EventWait, Label: label})
-		t, err := f.wait(ctx)
-		// A failed early refresh leaves a token that the server may still accept.
-		if err == nil || !f.proactive || !errors.Is(err, ErrRefreshFailed) {
+	for look := 0; ; look++ {
+		t, err := c.load()
+		if err != nil {
 			return t, err
 		}
+		c.mu.Lock()
+		f := c.flight
+		c.mu.Unlock()
+		if f != nil {
+			c.emit(Event{Kind: EventWait, Label: label})
+			fresh, err := f.wait(ctx)
+			if look == 0 && !t.IsZero() && f.from.Session != t.Session {
+				continue // the refresh of a session the app replaced: its outcome is not ours
+			}
+			// A failed early refresh leaves a token that the server may still accept.
+			if err == nil || !f.proactive || !errors.Is(err, ErrRefreshFailed) {
+				return fresh, err
+			}
+			if t, err = c.load(); err != nil {
+				return t, err
+			}
+		}
+		if t.RefreshToken == "" || !c.judge.due(t, c.cfg.now()) {
+			return t, nil
+		}
+		fresh, err := c.renew(ctx, label, t.AccessToken, true)
+		if err != nil && errors.Is(err, ErrRefreshFailed) && !c.judge.expired(t, c.cfg.now()) {
+			return t, nil // the server decides
+		}
+		return fresh, err
 	}
-	t, err := c.load()
-	if err != nil || t.RefreshToken == "" || !c.judge.due(t.AccessToken, c.cfg.now()) {
-		return t, err
-	}
-	fresh, err := c.renew(ctx, label, t.AccessToken, true)
-	if err != nil && errors.Is(err, ErrRefreshFailed) && !c.judge.expired(t.AccessToken, c.cfg.now()) {
-		return t, nil // the server decides
-	}
-	return fresh, err
 }
 
-// renew returns a pair newer than stale: the stored one if it already is (another request,
-// tab or the app replaced it), else the result of the one refresh in flight, started here if
-// there is none.
+// renew returns a pair newer than stale, of stale's session: the stored one if it already
+// is (another request or tab refreshed it), else the result of the one refresh in flight,
+// started here if there is none.
 func (c *Client) renew(ctx context.Context, label, stale string, proactive bool) (Tokens, error) {
 	t, f, err := c.startRenew(label, stale, proactive)
 	if f == nil {
 		return t, err
 	}
-	return f.wait(ctx)
+	return c.await(ctx, label, f, stale, proactive)
+}
+
+// await returns what refresh f gives the request whose reply to stale said "expired": f's
+// pair when f refreshed stale's session and that session is still the stored one. When f
+// refreshed another session (a new login came while the request was out), it looks once
+// more, as renew does.
+func (c *Client) await(ctx context.Context, label string, f *flight, stale string, proactive bool) (Tokens, error) {
+	for look := 0; ; look++ {
+		t, err := f.wait(ctx)
+		if !c.refreshes(f, stale) {
+			if look > 0 || ctx.Err() != nil {
+				return Tokens{}, sessionGone()
+			}
+			var next *flight
+			if t, next, err = c.startRenew(label, stale, proactive); next == nil {
+				return t, err
+			}
+			f = next
+			continue
+		}
+		if err != nil {
+			return t, err
+		}
+		// The app may have logged out, or in, after the refresh saved the pair.
+		now, err := c.load()
+		switch {
+		case err != nil:
+			return Tokens{}, err
+		case now.IsZero() || now.Session != t.Session:
+			return Tokens{}, sessionGone()
+		}
+		return now, nil
+	}
+}
+
+// refreshes reports whether f refreshes the session of a request sent with token stale.
+func (c *Client) refreshes(f *flight, stale string) bool {
+	if f.from.AccessToken == stale {
+		return true
+	}
+	session, known := c.book.of(stale)
+	return known && session == f.from.Session
 }
 
 // startRenew is renew without the wait: the newer pair or the error at once, or the
@@ -172,6 +231,7 @@ func (c *Client) startRenew(label, stale string, proactive bool) (Tokens, *fligh
 		newer
 		failedRead
 		noRefreshToken
+		otherSession
 	)
 	var (
 		t     Tokens
@@ -192,12 +252,16 @@ func (c *Client) startRenew(label, stale string, proactive bool) (Tokens, *fligh
 		case err != nil:
 			return failedRead
 		case !t.IsZero() && t.AccessToken != stale:
+			if session, known := c.book.of(stale); !known || session != t.Session {
+				return otherSession
+			}
 			return newer
 		case t.RefreshToken == "":
 			first = c.endSessionLocked()
 			return noRefreshToken
 		}
-		f = newFlight(proactive)
+		c.book.note(t)
+		f = newFlight(proactive, t)
 		c.flight = f
 		return started
 	}()
@@ -213,19 +277,25 @@ func (c *Client) startRenew(label, stale string, proactive bool) (Tokens, *fligh
 		return Tokens{}, nil, refreshFailed(fmt.Errorf("reading the tokens: %w", err))
 	case noRefreshToken:
 		return Tokens{}, nil, c.sessionLost(first, errors.New("no refresh token is stored"), 0, 0)
+	case otherSession:
+		return Tokens{}, nil, sessionGone()
 	}
 	return Tokens{}, f, nil
 }
 
 // Pending is a refresh in flight that requests wait for. Every request that needs the same
-// refresh gets an equal Pending (it is comparable), so a caller can share one wait among
-// them, as the browser bridge shares one Promise.
-type Pending struct{ f *flight }
+// refresh after a reply to the same token gets an equal Pending (it is comparable), so a
+// caller can share one wait among them, as the browser bridge shares one Promise.
+type Pending struct {
+	c     *Client
+	f     *flight
+	stale string
+}
 
-// Wait returns the access token the refresh produced, or its error, or ctx's when ctx ends
+// Wait returns the access token to replay with, as Renew does, or ctx's error when ctx ends
 // first. Leaving early does not stop the refresh.
 func (p Pending) Wait(ctx context.Context) (string, error) {
-	t, err := p.f.wait(ctx)
+	t, err := p.c.await(ctx, "", p.f, p.stale, false)
 	return t.AccessToken, err
 }
 
@@ -235,7 +305,7 @@ func (p Pending) Wait(ctx context.Context) (string, error) {
 func (c *Client) StartRenew(label, used string) (token string, p Pending, ok bool, err error) {
 	t, f, err := c.startRenew(label, used, false)
 	if f != nil {
-		return "", Pending{f}, false, nil
+		return "", Pending{c, f, used}, false, nil
 	}
 	return t.AccessToken, Pending{}, true, err
 }
@@ -247,6 +317,9 @@ func (c *Client) run(f *flight, from Tokens) {
 	defer func() {
 		if p := recover(); p != nil {
 			f.tokens, f.err, end = c.failure(&panicError{value: p}, 0, 0)
+		}
+		if f.proactive && errors.Is(f.err, ErrRefreshFailed) {
+			c.judge.earlyRefreshFailed(from.AccessToken)
 		}
 		end.Ends = true
 		c.emitRecovering(end)
@@ -289,6 +362,8 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 		return c.failure(fmt.Errorf("reading the tokens: %w", err), 0, 0)
 	case cur.IsZero():
 		return c.ended(true)
+	case cur.Session != from.Session:
+		return c.ended(false) // a new login replaced the session
 	case cur.AccessToken != from.AccessToken:
 		return c.adopted(cur)
 	}
@@ -335,13 +410,15 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 		return c.failure(r.cause, r.status, r.code)
 	}
 
-	return c.replace(cur, r.tokens, func() (Tokens, error, Event) {
-		if logged { // before the lock is released: the next holder must find it
-			_ = within(ctx, func() error { return log.Rotated(ctx, cur.AccessToken, r.tokens) }, nil)
-		}
-		c.judge.arrived(r.tokens.AccessToken, c.cfg.now())
-		c.sessionOver.Store(false)
-		return r.tokens, nil, Event{Kind: EventRefreshed, ExpiresAt: c.judge.expiresAt(r.tokens.AccessToken)}
+	next := c.judge.arrived(r.tokens, cur, c.cfg.now())
+	next.Session = cur.Session
+	if logged {
+		// Recorded before the pair is stored and the lock released: the next holder must
+		// find it, and a logout from now on forgets it.
+		_ = within(ctx, func() error { return log.Rotated(ctx, cur.AccessToken, next) }, nil)
+	}
+	return c.replace(cur, next, func() (Tokens, error, Event) {
+		return next, nil, Event{Kind: EventRefreshed, ExpiresAt: c.judge.expiresAt(next.AccessToken)}
 	})
 }
 
@@ -350,8 +427,16 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 func (c *Client) replace(cur, next Tokens, saved func() (Tokens, error, Event)) (Tokens, error, Event) {
 	c.mu.Lock()
 	now, err := c.store.Load()
-	if err == nil && now == cur {
-		err = c.store.Save(next)
+	switch {
+	case err != nil:
+	case now == cur:
+		if err = c.store.Save(next); err == nil {
+			c.sessionOver.Store(false)
+		}
+	case now.IsZero():
+		// Logged out first: forget the rotation just recorded too (Store.Clear does, for a
+		// store with a RotationLog), so no token of the session outlives the logout.
+		_ = c.store.Clear()
 	}
 	c.mu.Unlock()
 	switch {
@@ -359,6 +444,8 @@ func (c *Client) replace(cur, next Tokens, saved func() (Tokens, error, Event)) 
 		return c.failure(fmt.Errorf("saving the new tokens: %w", err), 0, 0)
 	case now != cur && now.IsZero():
 		return c.ended(true)
+	case now != cur && now.Session != cur.Session:
+		return c.ended(false)
 	case now != cur:
 		return c.adopted(now)
 	}
@@ -445,18 +532,24 @@ func checkTokens(t Tokens) error {
 
 // SetTokens stores a new pair, after the app's own login. The refresh token may be empty
 // for a backend that has none; an expiry then ends the session.
+//
+// It begins a new session: a request sent before it is never replayed with this pair.
 func (c *Client) SetTokens(t Tokens) error {
 	if err := checkTokens(t); err != nil {
 		return err
 	}
+	t = c.judge.arrived(Tokens{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken}, Tokens{}, c.cfg.now())
+	t.Session = newSession()
+	c.book.note(t)
 	c.mu.Lock()
 	err := c.store.Save(t)
+	if err == nil {
+		c.sessionOver.Store(false)
+	}
 	c.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("authfetch: saving the tokens: %w", err)
 	}
-	c.sessionOver.Store(false)
-	c.judge.arrived(t.AccessToken, c.cfg.now())
 	return nil
 }
 
@@ -464,12 +557,41 @@ func (c *Client) SetTokens(t Tokens) error {
 func (c *Client) Tokens() (Tokens, error) { return c.store.Load() }
 
 // ClearTokens ends the session, as a logout does. It sends no relogin event: the app knows.
+//
+// A refresh of the session may be running in another client sharing the store (a tab)
+// whose reads lag behind this write. So, once the cross-client lock is free, that is once
+// such a refresh has saved its pair, ClearTokens clears again what that session stored; a
+// new login stays.
 func (c *Client) ClearTokens() error {
 	c.mu.Lock()
+	old, _ := c.store.Load()
 	err := c.store.Clear()
-	c.mu.Unlock()
 	c.sessionOver.Store(true)
+	c.mu.Unlock()
+	if !old.IsZero() {
+		go c.settleLogout(old.Session)
+	}
 	return err
+}
+
+// settleLogout clears the pair of session, logged out, if a refresh wrote it back.
+func (c *Client) settleLogout(session string) {
+	defer func() { _ = recover() }() // a Store or Locker that panics must not end the program
+	ctx := newDeadline(c.cfg.refreshTimeout)
+	defer ctx.cancel()
+	var unlock func()
+	if within(ctx, func() (err error) {
+		unlock, err = c.cfg.locker.Lock(ctx)
+		return err
+	}, func() { unlock() }) != nil {
+		return
+	}
+	defer unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if now, err := c.store.Load(); err == nil && !now.IsZero() && now.Session == session {
+		_ = c.store.Clear()
+	}
 }
 
 // Refresh refreshes now, sharing any refresh in flight, and returns the new pair.

@@ -50,18 +50,20 @@ func refreshDue(c claims, serverNow time.Time, margin time.Duration) bool {
 }
 
 // expiryJudge decides when to refresh before sending. The device clock may be off by hours,
-// so it compares exp with the server's time, estimated from the skew measured when a token
-// arrives fresh (iat is the server's "now" at issue). A token that is due already when it
+// so it compares exp with the server's time, estimated from the clock offset measured when
+// the pair arrived fresh (iat is the server's "now" at issue). The offset and the verdict
+// "the server decides" travel with the pair (Tokens), so a client that adopts a pair
+// another client (tab) received judges it the same way. A token that is due already when it
 // arrives (no iat, a clock it cannot correct) is left to the server's verdict, so a wrong
-// clock costs at most one early refresh, never one per request.
+// clock costs at most one early refresh per pair, never one per request or per tab.
 type expiryJudge struct {
 	margin time.Duration
 
-	mu            sync.Mutex
-	cachedToken   string        // guarded by mu: the token claims belongs to, so each is parsed once
-	cached        claims        // guarded by mu
-	skew          time.Duration // guarded by mu: local clock minus server clock
-	serverDecides string        // guarded by mu: a token never refreshed early
+	mu          sync.Mutex
+	cachedToken string // guarded by mu: the token claims belongs to, so each is parsed once
+	cached      claims // guarded by mu
+	failedEarly string // guarded by mu: the token whose early refresh failed, and how often
+	failures    int
 }
 
 func (j *expiryJudge) claimsOf(token string) claims {
@@ -71,30 +73,50 @@ func (j *expiryJudge) claimsOf(token string) claims {
 	return j.cached
 }
 
-// arrived records a token that has just been issued to this client (a login or a refresh).
-func (j *expiryJudge) arrived(token string, now time.Time) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	c := j.claimsOf(token)
-	if c.hasIat {
-		j.skew = now.Sub(c.iat)
-	}
-	if refreshDue(c, now.Add(-j.skew), j.margin) {
-		j.serverDecides = token
-	}
+// serverNow is the server's time at local time now, as t's clock offset estimates it.
+func serverNow(t Tokens, now time.Time) time.Time {
+	return now.Add(-time.Duration(t.ClockOffset) * time.Millisecond)
 }
 
-// due reports whether token should be refreshed before it is sent at local time now.
-func (j *expiryJudge) due(token string, now time.Time) bool {
-	if j.margin <= 0 || token == "" {
+// arrived returns t, just issued to this client at local time now (a login, or a refresh
+// from prev), with its clock offset and verdict set. A token without iat keeps prev's
+// offset: the clock is the same.
+func (j *expiryJudge) arrived(t, prev Tokens, now time.Time) Tokens {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	c := j.claimsOf(t.AccessToken)
+	t.ClockOffset = prev.ClockOffset
+	if c.hasIat {
+		t.ClockOffset = now.Sub(c.iat).Milliseconds()
+	}
+	t.ServerDecides = refreshDue(c, serverNow(t, now), j.margin)
+	return t
+}
+
+// due reports whether t's access token should be refreshed before it is sent at local
+// time now.
+func (j *expiryJudge) due(t Tokens, now time.Time) bool {
+	if j.margin <= 0 || t.AccessToken == "" || t.ServerDecides {
 		return false
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if token == j.serverDecides {
-		return false
+	if t.AccessToken == j.failedEarly && j.failures >= 2 {
+		return false // retried once already: the server decides
 	}
-	return refreshDue(j.claimsOf(token), now.Add(-j.skew), j.margin)
+	return refreshDue(j.claimsOf(t.AccessToken), serverNow(t, now), j.margin)
+}
+
+// earlyRefreshFailed records that an early refresh of token failed. The first failure is
+// retried once (by whichever request comes first, not by each); after the second the token
+// is sent until the server says it expired.
+func (j *expiryJudge) earlyRefreshFailed(token string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if token != j.failedEarly {
+		j.failedEarly, j.failures = token, 0
+	}
+	j.failures++
 }
 
 // expiresAt returns token's exp as the server wrote it, or the zero Time.
@@ -104,11 +126,11 @@ func (j *expiryJudge) expiresAt(token string) time.Time {
 	return j.claimsOf(token).exp
 }
 
-// expired reports whether token is past its exp by the corrected clock. A token without
-// exp never is.
-func (j *expiryJudge) expired(token string, now time.Time) bool {
+// expired reports whether t's access token is past its exp by the server's clock as t's
+// offset estimates it. A token without exp never is.
+func (j *expiryJudge) expired(t Tokens, now time.Time) bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	c := j.claimsOf(token)
-	return c.hasExp && !now.Add(-j.skew).Before(c.exp)
+	c := j.claimsOf(t.AccessToken)
+	return c.hasExp && !serverNow(t, now).Before(c.exp)
 }

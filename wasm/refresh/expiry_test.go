@@ -148,3 +148,97 @@ func TestProactiveFailureSendsValidToken(t *testing.T) {
 		t.Errorf("request with an expired token and the refresh down: %v", err)
 	}
 }
+
+// TestTabsShareTheClockVerdict: four clients (tabs) share a store and a lock, with the device
+// clock hours ahead, and take turns sending 100 requests across 1.25 lifetimes of a token.
+// The clock offset, and the verdict "the server decides" for a token without iat, travel
+// with the pair, so an adopting tab judges the pair as the tab that received it did: the
+// same refresh count as one tab, not tabs taking turns refreshing.
+func TestTabsShareTheClockVerdict(t *testing.T) {
+	tests := []struct {
+		name        string
+		iat         bool
+		wantRefresh int
+		wantExpired int
+	}{
+		{"iat: the offset measured by one tab serves all", true, 1, 0},
+		{"no iat: the server decides, in every tab", false, 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t0 := time.Unix(1_800_000_000, 0)
+			b := &jwtBackend{life: time.Minute, serverNow: t0, iat: tt.iat}
+			clock := func() time.Time { b.mu.Lock(); defer b.mu.Unlock(); return b.serverNow.Add(3 * time.Hour) }
+			store, lock := &MemoryStore{}, newMutexLocker()
+			tabs := make([]*Client, 4)
+			for i := range tabs {
+				c, err := New(store, b.transport(t), WithClock(clock), WithLocker(lock))
+				if err != nil {
+					t.Fatal(err)
+				}
+				tabs[i] = c
+			}
+			if err := tabs[0].SetTokens(b.issue(t)); err != nil {
+				t.Fatal(err)
+			}
+			step := time.Minute * 5 / 4 / 100
+			expiredReplies := 0
+			for i := range 100 {
+				reply, err := tabs[i%4].Do(context.Background(), fmt.Sprint(i), func(ctx context.Context, h Header) (Reply, error) {
+					r, err := b.attempt(ctx, h)
+					if r.Code == 50014 {
+						expiredReplies++
+					}
+					return r, err
+				})
+				if err != nil || reply.Code != 0 {
+					t.Fatalf("request %d: %+v, %v", i, reply, err)
+				}
+				b.advance(step)
+			}
+			if got := int(b.refreshCalls.Load()); got != tt.wantRefresh {
+				t.Errorf("refresh calls = %d, want %d", got, tt.wantRefresh)
+			}
+			if expiredReplies != tt.wantExpired {
+				t.Errorf("expired replies = %d, want %d", expiredReplies, tt.wantExpired)
+			}
+		})
+	}
+}
+
+// TestFailedEarlyRefreshIsRetriedOnce: the refresh endpoint is down while the token is due
+// for an early refresh but still valid. A burst of requests makes one early refresh and one
+// retry, not one per waiter, and later requests send the valid token without trying again.
+func TestFailedEarlyRefreshIsRetriedOnce(t *testing.T) {
+	t0 := time.Unix(1_800_000_000, 0)
+	b := &jwtBackend{life: time.Minute, serverNow: t0, iat: true}
+	down := TransportFunc(func(context.Context, *Request) (*Response, error) {
+		b.refreshCalls.Add(1)
+		return &Response{Status: 503, Body: []byte(`{"error":"down"}`)}, nil
+	})
+	c, err := New(&MemoryStore{}, down, WithClock(func() time.Time { b.mu.Lock(); defer b.mu.Unlock(); return b.serverNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetTokens(b.issue(t)); err != nil {
+		t.Fatal(err)
+	}
+	b.advance(50 * time.Second) // 10 s left: due, still valid
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() {
+			if r, err := c.Do(context.Background(), fmt.Sprint(i), b.attempt); err != nil || r.Code != 0 {
+				t.Errorf("request %d: %+v, %v", i, r, err)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range 20 {
+		if r, err := c.Do(context.Background(), fmt.Sprint("later", i), b.attempt); err != nil || r.Code != 0 {
+			t.Errorf("later request %d: %+v, %v", i, r, err)
+		}
+	}
+	if got := b.refreshCalls.Load(); got != 2 {
+		t.Errorf("refresh calls = %d, want 2: the early refresh and one retry", got)
+	}
+}

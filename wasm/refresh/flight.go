@@ -10,14 +10,15 @@ import "context"
 // when the refresh panics; after done is closed the fields never change, so waiters read them
 // without a lock.
 type flight struct {
-	proactive bool // started before sending, because the token was about to expire
+	proactive bool   // started before sending, because the token was about to expire
+	from      Tokens // the pair it refreshes
 	done      chan struct{}
 	tokens    Tokens
 	err       error
 }
 
-func newFlight(proactive bool) *flight {
-	return &flight{proactive: proactive, done: make(chan struct{})}
+func newFlight(proactive bool, from Tokens) *flight {
+	return &flight{proactive: proactive, from: from, done: make(chan struct{})}
 }
 
 // wait returns the refresh's result, or ctx's error as soon as ctx ends. Leaving early does

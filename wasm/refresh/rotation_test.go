@@ -71,7 +71,7 @@ func TestRotationLogOutrunsALaggingStore(t *testing.T) {
 	if got := b.refreshCalls.Load(); got != 1 {
 		t.Errorf("refresh calls = %d, want 1: b refreshed the spent pair", got)
 	}
-	if got, _ := storeB.Load(); got != b.tokens() {
+	if got := mustLoad(t, storeB); got != b.tokens() {
 		t.Errorf("b's store holds %+v, want the successor %+v", got, b.tokens())
 	}
 	if evB.get(EventAdopted) != 1 {

@@ -326,8 +326,8 @@ func TestReadRefreshReply(t *testing.T) {
 		outcome outcome
 		tokens  Tokens
 	}{
-		{"rotated", 200, ok(map[string]any{"code": 0, "data": map[string]any{"token": "a1", "refreshToken": "r1"}}), renewed, Tokens{"a1", "r1"}},
-		{"access only keeps refresh", 200, ok(map[string]any{"data": map[string]any{"token": "a1"}}), renewed, Tokens{"a1", "r0"}},
+		{"rotated", 200, ok(map[string]any{"code": 0, "data": map[string]any{"token": "a1", "refreshToken": "r1"}}), renewed, Tokens{AccessToken: "a1", RefreshToken: "r1"}},
+		{"access only keeps refresh", 200, ok(map[string]any{"data": map[string]any{"token": "a1"}}), renewed, Tokens{AccessToken: "a1", RefreshToken: "r0"}},
 		{"10007", 200, ok(map[string]any{"code": 10007, "message": "expired"}), relogin, Tokens{}},
 		{"401", 401, []byte(`{}`), relogin, Tokens{}},
 		{"403 not json", 403, []byte(`<html>`), relogin, Tokens{}},
@@ -358,9 +358,9 @@ func FuzzReadClaims(f *testing.F) {
 	f.Fuzz(func(t *testing.T, token string) {
 		c := readClaims(token)
 		j := expiryJudge{margin: 30 * time.Second}
-		j.arrived(token, time.Now())
-		_ = j.due(token, time.Now()) || j.expired(token, time.Now())
-		if !c.hasExp && j.expired(token, time.Now()) {
+		p := j.arrived(Tokens{AccessToken: token}, Tokens{}, time.Now())
+		_ = j.due(p, time.Now()) || j.expired(p, time.Now())
+		if !c.hasExp && j.expired(p, time.Now()) {
 			t.Fatal("a token without exp counted as expired")
 		}
 	})

@@ -5,11 +5,27 @@ import (
 	"sync"
 )
 
-// Tokens is the pair a session keeps. The JSON names are the ones the app passes to
-// setTokens and the browser store writes as one localStorage entry.
+// Tokens is the pair a session keeps, with what the client learnt when the pair arrived.
+// The JSON names are the ones the app passes to setTokens and the browser store writes as
+// one localStorage entry, so every tab sharing the store shares all of it.
+//
+// The client sets Session, ClockOffset and ServerDecides; SetTokens ignores what the
+// caller puts there.
 type Tokens struct {
 	AccessToken  string `json:"accessToken"`
 	RefreshToken string `json:"refreshToken"`
+
+	// Session names the login the pair belongs to. A session begins at SetTokens and
+	// goes on through its refreshes, in any client sharing the store; a request is sent
+	// only with a pair of the session it started in.
+	Session string `json:"session,omitempty"`
+	// ClockOffset is the device clock minus the server's, in milliseconds, measured from
+	// the access token's iat when the pair arrived (0 when it has none).
+	ClockOffset int64 `json:"clockOffset,omitempty"`
+	// ServerDecides is set when the access token was due for an early refresh already on
+	// arrival (no iat, and a clock the offset cannot correct), or when its early refresh
+	// failed twice: it is then sent until the server says it expired.
+	ServerDecides bool `json:"serverDecides,omitempty"`
 }
 
 // IsZero reports whether t holds no access token, that is, no session.
