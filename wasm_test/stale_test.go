@@ -20,12 +20,7 @@ func TestStaleStorageUnderTheLock(t *testing.T) {
 	a.setup("")
 	a.login()
 	b.setup("")
-	b.do("freeze b's view of the entry", `
-const key = 'authfetch', frozen = localStorage.getItem(key);
-const get = Storage.prototype.getItem, set = Storage.prototype.setItem;
-let stale = true;
-Storage.prototype.getItem = function (k) { return stale && k === key ? frozen : get.call(this, k) };
-Storage.prototype.setItem = function (k, v) { if (k === key) stale = false; return set.call(this, k, v) };`)
+	freezeStorageView(b)
 	e.srv.ExpireAccessTokens()
 	e.srv.ResetStats()
 	a.do("a refreshes", `const r = await auth.fetch('/user/info'); const j = await r.json(); if (j.code !== 0) throw new Error('a got ' + JSON.stringify(j))`)
@@ -60,4 +55,16 @@ db.close(); return n;`)
 	if n := records("records after the logout"); n != 0 {
 		t.Errorf("%d rotation records after the logout, want 0", n)
 	}
+}
+
+// freezeStorageView makes tb's view of the stored entry lag as long as a test needs: tb
+// reads the entry it sees now until it writes one itself.
+func freezeStorageView(tb *tab) {
+	tb.e.t.Helper()
+	tb.do("freeze the tab's view of the entry", `
+const key = 'authfetch', frozen = localStorage.getItem(key);
+const get = Storage.prototype.getItem, set = Storage.prototype.setItem;
+let stale = true;
+Storage.prototype.getItem = function (k) { return stale && k === key ? frozen : get.call(this, k) };
+Storage.prototype.setItem = function (k, v) { if (k === key) stale = false; return set.call(this, k, v) };`)
 }

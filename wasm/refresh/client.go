@@ -569,13 +569,14 @@ func (c *Client) ClearTokens() error {
 	c.sessionOver.Store(true)
 	c.mu.Unlock()
 	if !old.IsZero() {
-		go c.settleLogout(old.Session)
+		go c.settleLogout(old)
 	}
 	return err
 }
 
-// settleLogout clears the pair of session, logged out, if a refresh wrote it back.
-func (c *Client) settleLogout(session string) {
+// settleLogout clears the pair of the session logged out if a refresh wrote it back, as
+// the store shows or, for a store whose reads lag, as its rotation log does.
+func (c *Client) settleLogout(old Tokens) {
 	defer func() { _ = recover() }() // a Store or Locker that panics must not end the program
 	ctx := newDeadline(c.cfg.refreshTimeout)
 	defer ctx.cancel()
@@ -587,9 +588,19 @@ func (c *Client) settleLogout(session string) {
 		return
 	}
 	defer unlock()
+	rotated := false
+	if log, ok := c.store.(RotationLog); ok {
+		_ = within(ctx, func() (err error) {
+			_, rotated, err = log.Successor(ctx, old.AccessToken)
+			return err
+		}, nil)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if now, err := c.store.Load(); err == nil && !now.IsZero() && now.Session == session {
+	now, err := c.store.Load()
+	written := err == nil && !now.IsZero() && now.Session == old.Session
+	lagging := rotated && (err != nil || now.IsZero()) // a new login stays
+	if written || lagging {
 		_ = c.store.Clear()
 	}
 }
