@@ -118,6 +118,14 @@ export interface AuthFetchOptions {
   storageKey?: string
   /** Further origins ("https://api.example.com") that receive the token. baseURL's origin always does. */
   allowedOrigins?: string[]
+  /**
+   * What a request that carries the token does when the reply is a redirect. "error" (the
+   * default): it rejects with an AuthFetchError, since the browser would send the token
+   * header on to wherever the redirect points, which scripts cannot see first. "follow":
+   * it follows, as fetch does; choose it only when every redirect stays on allowed origins.
+   * A request's own `redirect: 'manual'` or `'error'` is kept.
+   */
+  tokenRedirects?: 'error' | 'follow'
   /** Where authfetch.wasm is. Default: beside this module. With Vite: `import wasmURL from 'authfetch/authfetch.wasm?url'`. */
   wasmURL?: string | URL
 }

@@ -1,9 +1,6 @@
 // authfetch: a fetch that silently refreshes an expired JWT and replays what failed.
-// This ES module loads the Go engine (authfetch.wasm, beside it by default), checks the
-// options, and wraps the engine's functions in the public API of authfetch.d.ts.
-// No build step, no dependencies.
-// The loader does the per-request browser work; Go decides, asked twice per request:
-// token() and verdict() (README, "How it is built").
+// This module loads the Go engine (authfetch.wasm) and does the per-request browser work;
+// Go decides, asked twice per request: token() and verdict() (README, "How it is built").
 
 const ERROR_NAMES = ['AuthFetchError', 'SessionExpiredError', 'RefreshFailedError']
 
@@ -83,6 +80,7 @@ const OPTION_TYPES = {
   refreshMargin: [(v) => Number.isFinite(v) && v >= 0, 'a number of milliseconds, 0 or more'],
   storageKey: [(v) => isString(v) && v !== '', 'a non-empty string'],
   allowedOrigins: [isStringArray, 'an array of origin strings'],
+  tokenRedirects: [(v) => v === 'error' || v === 'follow', '"error" or "follow"'],
   wasmURL: [(v) => isString(v) || v instanceof URL, 'a string or URL']
 }
 
@@ -274,9 +272,8 @@ function joinURL (base, input) {
   return base.replace(/\/+$/, '') + '/' + input.replace(/^\/+/, '')
 }
 
-// originOf is the origin of an absolute http(s) URL as Request.url serialises it (lower-case
-// host, no default port): everything before the path. Anything else (userinfo, blob:, data:)
-// gives a string no origin set holds, so it never gets the token.
+// originOf is the origin of an http(s) Request.url: everything before the path. Anything
+// else (userinfo, blob:, data:) gives a string no origin set holds: no token.
 function originOf (url) {
   const start = url.indexOf('//') + 2
   const end = url.indexOf('/', start)
@@ -314,8 +311,7 @@ async function readBounded (body, max) {
 
 const decoder = new TextDecoder()
 
-// codeOf reads the business code at plan.codePath from a clone of res, so the caller gets the
-// body untouched: a number or a string, as the reply has it, or undefined.
+// codeOf reads the code at plan.codePath from a clone of res: a number, a string, or undefined.
 async function codeOf (res, plan) {
   const status = res.status
   if (!plan.readsCode || status < 200 || status === 204 || status === 304 || res.body === null) return undefined
@@ -356,8 +352,6 @@ function settled (answer, signal, signalled) {
     answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }
-
-const STREAM_REPLAY = 'authfetch: the access token expired and the request must be sent again, but its body is a ReadableStream, which cannot be sent twice; send a Blob, string or FormData instead'
 
 // ---------------------------------------------------------------------------------------
 // The client.
@@ -477,6 +471,14 @@ export async function createAuthFetch (options) {
     }
     const skip = init !== undefined && init !== null && init.skipAuth
     if (skip || !origins.has(originOf(req.url))) return globalThis.fetch(req)
+    // fetch would take the token along to wherever a redirect points, unseen: no following
+    // unless tokenRedirects allows it.
+    const manual = req.redirect === 'follow' && plan.redirect === 'manual'
+    if (manual) req = new Request(req, { redirect: 'manual' })
+    const refused = (r) => {
+      if (manual && r.type === 'opaqueredirect') throw new AuthFetchError(plan.redirectRefused + req.url)
+      return r
+    }
 
     // The replay needs the body again: keep a copy before the first attempt consumes it.
     const replayable = !(init?.body instanceof ReadableStream)
@@ -489,15 +491,15 @@ export async function createAuthFetch (options) {
     let token = eng.token(label)
     if (typeof token !== 'string') token = await settled(token, signal, signalled)
     if (token !== '') req.headers.set(plan.headerName, plan.headerPrefix + token)
-    const res = await globalThis.fetch(req)
+    const res = refused(await globalThis.fetch(req))
     const code = await codeOf(res, plan)
     if (signal.aborted) throw signal.reason // aborted before the caller got its Response
     const verdict = eng.verdict(res.status, code, token, label)
     if (verdict === null || verdict === undefined) return res
     const fresh = await settled(verdict, signal, signalled)
-    if (!replayable) throw new TypeError(STREAM_REPLAY)
+    if (!replayable) throw new TypeError(plan.streamReplay)
     keep.headers.set(plan.headerName, plan.headerPrefix + fresh)
-    const replay = await globalThis.fetch(keep)
+    const replay = refused(await globalThis.fetch(keep))
     if (signal.aborted) throw signal.reason
     return replay
   }

@@ -74,6 +74,7 @@ func TestWrongArguments(t *testing.T) {
 		{`{ expiredCodes: 'a' }`, "expiredCodes"},
 		{`{ refreshTimeout: -1 }`, "refreshTimeout"},
 		{`{ refreshTokenIn: 'query' }`, "refreshTokenIn"},
+		{`{ tokenRedirects: 'manual' }`, "tokenRedirects"},
 		{`{ allowedOrigins: ['not an origin'] }`, "allowedOrigins"},
 		{`{ get baseURL() { throw new Error('getter boom') } }`, "baseURL"},
 		{`{ headerName: Symbol('h') }`, "headerName"},

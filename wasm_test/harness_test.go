@@ -85,6 +85,10 @@ func newEnv(t *testing.T, proto ...protocol) *env {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", e.refresh.wrap(srv.Handler()))
 	mux.Handle("/js/", http.StripPrefix("/js/", http.FileServer(http.Dir(jsDir))))
+	// An open redirect on the allowed origin, as many sites have one: /open-redirect?to=URL.
+	mux.HandleFunc("GET /open-redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Query().Get("to"), http.StatusFound)
+	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, testPage)

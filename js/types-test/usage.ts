@@ -44,6 +44,7 @@ const everyOption: Required<AuthFetchOptions> = {
   refreshMargin: 30000,
   storageKey: 'authfetch',
   allowedOrigins: ['https://files.example.com'],
+  tokenRedirects: 'follow',
   wasmURL
 }
 
@@ -56,6 +57,8 @@ export async function main (): Promise<void> {
   await createAuthFetch({ baseUrl: '/api' })
   // @ts-expect-error refreshTokenIn is 'path' | 'body' | 'header'
   await createAuthFetch({ refreshTokenIn: 'query' })
+  // @ts-expect-error tokenRedirects is 'error' | 'follow'
+  await createAuthFetch({ tokenRedirects: 'manual' })
   // @ts-expect-error expiredCodes are numbers
   await createAuthFetch({ expiredCodes: ['50014'] })
 

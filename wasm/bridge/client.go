@@ -88,6 +88,9 @@ func planValue(p refresh.Plan) safejs.Value {
 	_ = v.Set("readsCode", p.ReadsCode)
 	_ = v.Set("codePath", anys(p.CodePath))
 	_ = v.Set("maxCodeBody", p.MaxCodeBody)
+	_ = v.Set("redirect", p.Redirect)
+	_ = v.Set("redirectRefused", p.RedirectRefused)
+	_ = v.Set("streamReplay", p.StreamReplay)
 	return v
 }
 

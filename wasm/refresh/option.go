@@ -63,7 +63,8 @@ type config struct {
 	refreshTimeout   time.Duration
 	refreshMargin    time.Duration
 
-	origins map[string]bool // normalised origins that may receive the token
+	origins         map[string]bool // normalised origins that may receive the token
+	followRedirects bool            // requests that carry the token follow redirects
 
 	now      func() time.Time
 	locker   Locker
@@ -267,6 +268,30 @@ func (c *config) setRefreshMargin(d time.Duration) {
 // computes it the way fetch will resolve baseURL.
 func WithBaseOrigin(origin string) Option {
 	return func(c *config) { c.addOrigin("baseURL", origin) }
+}
+
+// The values of the tokenRedirects option.
+const (
+	RedirectsError  = "error"  // a redirect of a request that carries the token is an error (the default)
+	RedirectsFollow = "follow" // such requests follow redirects, as fetch does
+)
+
+// WithTokenRedirects sets what a request that carries the token does when its reply is a
+// redirect: RedirectsError (the default) or RedirectsFollow. A script cannot see where a
+// redirect points before fetch follows it, and fetch keeps a custom header such as X-Token
+// when it follows one to another origin; so by default authfetch does not let it follow.
+// Choose RedirectsFollow only when every redirect of the API stays on allowed origins.
+func WithTokenRedirects(policy string) Option {
+	return func(c *config) { c.setTokenRedirects(policy) }
+}
+
+func (c *config) setTokenRedirects(policy string) {
+	switch policy {
+	case RedirectsError, RedirectsFollow:
+		c.followRedirects = policy == RedirectsFollow
+	default:
+		c.fail("tokenRedirects", "must be \"error\" or \"follow\", got %q", policy)
+	}
 }
 
 // WithAllowedOrigins names further origins (scheme://host[:port]) that receive the token.

@@ -31,6 +31,7 @@ type Settings struct {
 	RefreshTimeout   *float64 `json:"refreshTimeout"` // milliseconds
 	RefreshMargin    *float64 `json:"refreshMargin"`  // milliseconds
 	StorageKey       *string  `json:"storageKey"`     // the store's key; the bridge reads it with Key
+	TokenRedirects   *string  `json:"tokenRedirects"`
 }
 
 // DefaultStorageKey is the localStorage key of the token pair, and the name of the
@@ -110,6 +111,9 @@ func (s Settings) apply(c *config) {
 	if s.RefreshMargin != nil {
 		c.setRefreshMargin(millis(*s.RefreshMargin))
 	}
+	if s.TokenRedirects != nil {
+		c.setTokenRedirects(*s.TokenRedirects)
+	}
 	if s.StorageKey != nil && *s.StorageKey == "" {
 		c.fail("storageKey", "must be a non-empty string")
 	}
@@ -133,7 +137,19 @@ type Plan struct {
 	ReadsCode    bool     `json:"readsCode"`   // some body code means "expired": read the code of JSON replies
 	CodePath     []string `json:"codePath"`    // where a JSON reply keeps its code
 	MaxCodeBody  int      `json:"maxCodeBody"` // read no more of a reply than this, in bytes
+	// Redirect is the redirect mode of a request that may carry the token, when the app
+	// left fetch's default "follow": "manual" (the reply to a redirect is then refused
+	// with RedirectRefused and the request's URL) or "follow".
+	Redirect        string `json:"redirect"`
+	RedirectRefused string `json:"redirectRefused"`
+	// StreamReplay says why a request whose body is a stream cannot be replayed.
+	StreamReplay string `json:"streamReplay"`
 }
+
+// redirectRefused says why a redirect of a request that carries the token was not followed.
+const redirectRefused = "authfetch: a request that carries the access token was redirected, and " +
+	"is not followed: the browser would send the token on to wherever the redirect points. If every " +
+	"redirect of your API stays on allowed origins, set the option tokenRedirects: \"follow\". Request: "
 
 // Plan returns the client's Plan.
 func (c *Client) Plan() Plan {
@@ -143,6 +159,13 @@ func (c *Client) Plan() Plan {
 		ReadsCode:    c.NeedsBodyCode(),
 		CodePath:     c.cfg.codePath,
 		MaxCodeBody:  MaxCodeBody,
+		Redirect:     "manual",
+		StreamReplay: "authfetch: the access token expired and the request must be sent again, but its body is a ReadableStream, which cannot be sent twice; send a Blob, string or FormData instead",
+	}
+	if c.cfg.followRedirects {
+		p.Redirect = "follow"
+	} else {
+		p.RedirectRefused = redirectRefused
 	}
 	for o := range c.cfg.origins {
 		p.Origins = append(p.Origins, o)
