@@ -3,7 +3,10 @@ package refresh
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +110,7 @@ func TestOptionErrorsNameTheOption(t *testing.T) {
 		{"refreshMethod", []Option{WithRefreshMethod("PO ST")}},
 		{"refreshMethod", []Option{WithRefreshURL("/r"), WithRefreshToken(InBody, ""), WithRefreshMethod("GET")}},
 		{"refreshTokenIn", []Option{WithRefreshToken("query", "")}},
+		{"tokenRedirects", []Option{WithTokenRedirects("manual")}},
 		{"refreshTokenName", []Option{WithRefreshURL("/r"), WithRefreshToken(InHeader, "X Refresh")}},
 		{"refreshTimeout", []Option{WithRefreshTimeout(0)}},
 		{"refreshMargin", []Option{WithRefreshMargin(-time.Second)}},
@@ -351,38 +355,96 @@ func TestReadRefreshReply(t *testing.T) {
 	}
 }
 
-func FuzzReadClaims(f *testing.F) {
-	f.Add(signed(f, jwt.MapClaims{"exp": 1, "iat": 0}))
-	f.Add("a.b.c")
-	f.Add("eyJhbGciOiJIUzI1NiJ9.eyJleHAiOiJ4In0.x")
-	f.Fuzz(func(t *testing.T, token string) {
-		c := readClaims(token)
-		j := expiryJudge{margin: 30 * time.Second}
-		p := j.arrived(Tokens{AccessToken: token}, Tokens{}, time.Now())
-		_ = j.due(p, time.Now()) || j.expired(p, time.Now())
-		if !c.hasExp && j.expired(p, time.Now()) {
-			t.Fatal("a token without exp counted as expired")
+// FuzzClaimsRoundTrip: exp and iat written into a JWT are read back as written.
+func FuzzClaimsRoundTrip(f *testing.F) {
+	f.Add(int64(1_800_000_000), int64(1_799_999_000), true)
+	f.Add(int64(0), int64(0), false)
+	f.Add(int64(-5), int64(1), true)
+	f.Fuzz(func(t *testing.T, exp, iat int64, withIat bool) {
+		// NumericDate is a JSON number (a float64): whole seconds are exact below 2^53.
+		if exp > 1<<52 || exp < -(1<<52) || iat > 1<<52 || iat < -(1<<52) {
+			t.Skip()
+		}
+		claims := jwt.MapClaims{"exp": exp}
+		if withIat {
+			claims["iat"] = iat
+		}
+		c := readClaims(signed(t, claims))
+		// golang-jwt reads a NumericDate of 0 as absent.
+		if c.hasExp != (exp != 0) || (exp != 0 && c.exp.Unix() != exp) {
+			t.Fatalf("exp %d read as %v (%v)", exp, c.exp.Unix(), c.hasExp)
+		}
+		if withIat = withIat && iat != 0; c.hasIat != withIat || (withIat && c.iat.Unix() != iat) {
+			t.Fatalf("iat %d (%v) read as %v (%v)", iat, withIat, c.iat.Unix(), c.hasIat)
 		}
 	})
 }
 
+// FuzzExpiryJudge: whatever the token, clock offset and margin, the judge is consistent: a
+// token without exp is never due nor expired; an expired token is due; a token due now is
+// due later too; and a token due on arrival is left to the server.
+func FuzzExpiryJudge(f *testing.F) {
+	f.Add(signed(f, jwt.MapClaims{"exp": 1_800_000_060, "iat": 1_800_000_000}), int64(0), int64(30_000), int64(50))
+	f.Add(signed(f, jwt.MapClaims{"exp": 1_800_000_060}), int64(3*3600_000), int64(30_000), int64(0))
+	f.Add("a.b.c", int64(0), int64(1), int64(0))
+	f.Fuzz(func(t *testing.T, token string, offsetMs, marginMs, afterSec int64) {
+		if marginMs <= 0 || marginMs > 1e9 || afterSec < 0 || afterSec > 1e6 || offsetMs > 1e12 || offsetMs < -1e12 {
+			t.Skip()
+		}
+		j := expiryJudge{margin: time.Duration(marginMs) * time.Millisecond}
+		arrival := time.Unix(1_800_000_000, 0).Add(time.Duration(offsetMs) * time.Millisecond)
+		p := j.arrived(Tokens{AccessToken: token}, Tokens{ClockOffset: offsetMs}, arrival)
+		now := arrival.Add(time.Duration(afterSec) * time.Second)
+		c := readClaims(token)
+		due, expired := j.due(p, now), j.expired(p, now)
+		switch {
+		case !c.hasExp && (due || expired):
+			t.Fatalf("a token without exp: due %v, expired %v", due, expired)
+		case p.ServerDecides && due:
+			t.Fatal("a token left to the server was due")
+		case expired && !due && !p.ServerDecides:
+			t.Fatal("an expired token was not due")
+		case due && !j.due(p, now.Add(time.Hour)):
+			t.Fatal("a token due now was not due an hour later")
+		}
+	})
+}
+
+// FuzzReplyClassifier: replies are classified consistently. A reply is Expired exactly when
+// its body code (read as BodyCode reads it) is an expired code or its status an expired
+// status; a code survives the trip through JSON as a number and as a string; and a refresh
+// reply read as renewed holds tokens that can be stored, any other outcome a cause.
 func FuzzReplyClassifier(f *testing.F) {
-	f.Add([]byte(`{"code":50014}`), 200)
-	f.Add([]byte(`{"code":"1e3"}`), 401)
-	f.Add([]byte(`{"code":0,"data":{"token":"a","refreshToken":"b"}}`), 200)
-	c, err := New(&MemoryStore{}, TransportFunc(nil), WithCodePath("a.code"))
+	f.Add([]byte(`{"code":50014}`), 200, int32(50014))
+	f.Add([]byte(`{"code":"1e3"}`), 401, int32(7))
+	f.Add([]byte(`{"code":0,"data":{"token":"a","refreshToken":"b"}}`), 200, int32(-1))
+	c, err := New(&MemoryStore{}, TransportFunc(nil), WithCodePath("a.code"), WithExpiredCodes(7, 50014))
 	if err != nil {
 		f.Fatal(err)
 	}
 	def, _ := New(&MemoryStore{}, TransportFunc(nil))
-	f.Fuzz(func(t *testing.T, body []byte, status int) {
+	f.Fuzz(func(t *testing.T, body []byte, status int, n int32) {
 		for _, cl := range []*Client{c, def} {
 			code, has := cl.BodyCode(body)
-			_ = cl.Judge("", Reply{Status: status, Code: code, HasCode: has})
-			r := cl.readRefreshReply(&Response{Status: status, Body: body}, Tokens{AccessToken: "a", RefreshToken: "r"})
-			if r.outcome == renewed && r.tokens.AccessToken == "" {
-				t.Fatal("renewed with an empty access token")
+			want := (has && slices.Contains(cl.cfg.expiredCodes, code)) || slices.Contains(cl.cfg.expiredStatuses, status)
+			if got := cl.Judge("", Reply{Status: status, Code: code, HasCode: has}) == Expired; got != want {
+				t.Fatalf("status %d, code %d (%v): Expired %v, want %v", status, code, has, got, want)
 			}
+			r := cl.readRefreshReply(&Response{Status: status, Body: body}, Tokens{AccessToken: "a", RefreshToken: "r"})
+			switch {
+			case r.outcome == renewed && checkTokens(r.tokens) != nil:
+				t.Fatalf("renewed with tokens that cannot be stored: %q", r.tokens.AccessToken)
+			case r.outcome != renewed && r.cause == nil:
+				t.Fatalf("outcome %v without a cause", r.outcome)
+			}
+		}
+		for _, doc := range []string{fmt.Sprintf(`{"a":{"code":%d}}`, n), fmt.Sprintf(`{"a":{"code":"%d"}}`, n)} {
+			if code, has := c.BodyCode([]byte(doc)); !has || code != int(n) {
+				t.Fatalf("%s read as %d (%v)", doc, code, has)
+			}
+		}
+		if code, has := ParseCode(strconv.Itoa(int(n))); !has || code != int(n) {
+			t.Fatalf("ParseCode(%d) = %d, %v", n, code, has)
 		}
 	})
 }
