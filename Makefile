@@ -55,7 +55,7 @@ npm-deps: $(addsuffix /node_modules/.package-lock.json,$(NPMDIRS))
 %/node_modules/.package-lock.json: %/package-lock.json %/package.json
 	cd $* && $(NPMCI)
 
-# tsc (pinned in js/types-test) checks authfetch.d.ts and vue.d.ts against typed usage,
+# tsc (pinned in js/types-test) checks authfetch.d.ts, vue.d.ts and react.d.ts against typed usage,
 # so that a renamed option breaks the build.
 test-types: js/types-test/node_modules/.package-lock.json
 	cd js/types-test && ./node_modules/.bin/tsc --noEmit -p .
