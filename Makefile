@@ -13,7 +13,7 @@ WASMEXEC := js/wasm_exec.js
 
 WBT      := $(CURDIR)/bin/wasmbrowsertest
 
-.PHONY: all build demo bench test test-native test-bridge test-browser test-types example-vue npm-deps vet clean
+.PHONY: all build demo bench test test-native test-bridge test-browser test-types test-node example-vue npm-deps vet clean
 
 all: build
 
@@ -50,7 +50,7 @@ test-bridge: $(WBT)
 # node_modules/.package-lock.json, the stamp).
 NPM      ?= npm
 NPMCI    := $(NPM) ci --no-audit --no-fund --loglevel=error
-NPMDIRS  := js/types-test wasm_test/testdata examples/vue-app
+NPMDIRS  := js/types-test js/node-test wasm_test/testdata examples/vue-app
 npm-deps: $(addsuffix /node_modules/.package-lock.json,$(NPMDIRS))
 %/node_modules/.package-lock.json: %/package-lock.json %/package.json
 	cd $* && $(NPMCI)
@@ -59,6 +59,13 @@ npm-deps: $(addsuffix /node_modules/.package-lock.json,$(NPMDIRS))
 # so that a renamed option breaks the build.
 test-types: js/types-test/node_modules/.package-lock.json
 	cd js/types-test && ./node_modules/.bin/tsc --noEmit -p .
+
+# Node's test runner, on the package as server-side rendering meets it (js/node-test: the
+# imports touch no browser global, createAuthFetch says to create the client in the browser,
+# the bindings render on the server) and as npm packs it (files, exports, peers, and the
+# brotli size of the JS a page loads).
+test-node: build js/node-test/node_modules/.package-lock.json
+	cd js/node-test && node --preserve-symlinks --test
 
 # The Vue 3 example, built by Vite into examples/vue-app/dist for the browser tests.
 VUEAPP   := examples/vue-app
@@ -72,7 +79,7 @@ $(VUEAPP)/dist/index.html: $(VUEAPP)/node_modules/.package-lock.json $(WASM) js/
 test-browser: build example-vue wasm_test/testdata/node_modules/.package-lock.json
 	$(GO) test -count=1 -timeout 20m ./wasm_test/...
 
-test: test-native test-types test-bridge test-browser
+test: test-native test-types test-node test-bridge test-browser
 
 # Side-by-side benchmark in headless Chromium: plain fetch, the seed's axios interceptor,
 # axios-auth-refresh and authfetch against the reference backend on 127.0.0.1 (sizes, start-up,
