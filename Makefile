@@ -13,7 +13,7 @@ WASMEXEC := js/wasm_exec.js
 
 WBT      := $(CURDIR)/bin/wasmbrowsertest
 
-.PHONY: all build demo bench test test-native test-bridge test-browser test-types test-node example-vue npm-deps vet clean
+.PHONY: all build demo bench test test-native test-bridge test-browser test-types test-node example-vue example-react npm-deps vet clean
 
 all: build
 
@@ -50,7 +50,7 @@ test-bridge: $(WBT)
 # node_modules/.package-lock.json, the stamp).
 NPM      ?= npm
 NPMCI    := $(NPM) ci --no-audit --no-fund --loglevel=error
-NPMDIRS  := js/types-test js/node-test wasm_test/testdata examples/vue-app
+NPMDIRS  := js/types-test js/node-test wasm_test/testdata examples/vue-app examples/react-app
 npm-deps: $(addsuffix /node_modules/.package-lock.json,$(NPMDIRS))
 %/node_modules/.package-lock.json: %/package-lock.json %/package.json
 	cd $* && $(NPMCI)
@@ -74,9 +74,16 @@ $(VUEAPP)/dist/index.html: $(VUEAPP)/node_modules/.package-lock.json $(WASM) js/
 		$(shell find $(VUEAPP)/src -type f) $(VUEAPP)/index.html $(VUEAPP)/vite.config.js | $(WASMEXEC)
 	cd $(VUEAPP) && ./node_modules/.bin/vite build --logLevel warn
 
+# The React 19 example, built by Vite into examples/react-app/dist for the browser tests.
+REACTAPP := examples/react-app
+example-react: $(REACTAPP)/dist/index.html
+$(REACTAPP)/dist/index.html: $(REACTAPP)/node_modules/.package-lock.json $(WASM) js/authfetch.js js/react.js \
+		$(shell find $(REACTAPP)/src -type f) $(REACTAPP)/index.html $(REACTAPP)/vite.config.js | $(WASMEXEC)
+	cd $(REACTAPP) && ./node_modules/.bin/vite build --logLevel warn
+
 # The browser tests load js/authfetch.wasm in Debian's headless Chromium; the integration
-# tests also serve the Vue example's build and the npm packages of wasm_test/testdata.
-test-browser: build example-vue wasm_test/testdata/node_modules/.package-lock.json
+# tests also serve the Vue and React examples' builds and the npm packages of wasm_test/testdata.
+test-browser: build example-vue example-react wasm_test/testdata/node_modules/.package-lock.json
 	$(GO) test -count=1 -timeout 20m ./wasm_test/...
 
 test: test-native test-types test-node test-bridge test-browser
@@ -90,7 +97,7 @@ bench:
 
 clean:
 	rm -f $(WASM) $(WASMEXEC)
-	rm -rf $(VUEAPP)/dist
+	rm -rf $(VUEAPP)/dist $(REACTAPP)/dist
 
 .PHONY: FORCE
 FORCE:
