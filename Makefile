@@ -1,7 +1,8 @@
 # authfetch: a Go→WebAssembly fetch wrapper that silently refreshes expired JWTs.
 #   make demo   build, start the reference backend, serve the demo page, print its URL
 #   make test   every test: the engine and backend natively with -race, the types with tsc,
-#               the bridge in the browser, then the public API in headless Chromium
+#               the package under Node, the bridge in the browser, the public API and the
+#               examples in headless Chromium, then the example end-to-end test (Playwright)
 #   make build  js/authfetch.wasm and js/wasm_exec.js (build outputs, never committed)
 #   make bench  authfetch beside plain fetch and the axios alternatives: bench/RESULTS.md
 
@@ -13,7 +14,7 @@ WASMEXEC := js/wasm_exec.js
 
 WBT      := $(CURDIR)/bin/wasmbrowsertest
 
-.PHONY: all build demo bench test test-native test-bridge test-browser test-types test-node example-vue example-react npm-deps vet clean
+.PHONY: all build demo bench test test-native test-bridge test-browser test-types test-node test-e2e example-vue example-react npm-deps vet clean
 
 all: build
 
@@ -50,7 +51,7 @@ test-bridge: $(WBT)
 # node_modules/.package-lock.json, the stamp).
 NPM      ?= npm
 NPMCI    := $(NPM) ci --no-audit --no-fund --loglevel=error
-NPMDIRS  := js/types-test js/node-test wasm_test/testdata examples/vue-app examples/react-app
+NPMDIRS  := js/types-test js/node-test wasm_test/testdata examples/vue-app examples/react-app examples/e2e
 npm-deps: $(addsuffix /node_modules/.package-lock.json,$(NPMDIRS))
 %/node_modules/.package-lock.json: %/package-lock.json %/package.json
 	cd $* && $(NPMCI)
@@ -86,7 +87,14 @@ $(REACTAPP)/dist/index.html: $(REACTAPP)/node_modules/.package-lock.json $(WASM)
 test-browser: build example-vue example-react wasm_test/testdata/node_modules/.package-lock.json
 	$(GO) test -count=1 -timeout 20m ./wasm_test/...
 
-test: test-native test-types test-node test-bridge test-browser
+# The example end-to-end test of the README ("Testing your app's session handling"):
+# Playwright (examples/e2e) drives the React example on Vite's dev server, its /api proxied
+# to authfetch-server on a free port, in Debian's headless Chromium.
+test-e2e: build examples/e2e/node_modules/.package-lock.json $(REACTAPP)/node_modules/.package-lock.json
+	$(GO) build -o bin/authfetch-server ./server/cmd/authfetch-server
+	cd examples/e2e && AUTHFETCH_SERVER=$(CURDIR)/bin/authfetch-server node --test
+
+test: test-native test-types test-node test-bridge test-browser test-e2e
 
 # Side-by-side benchmark in headless Chromium: plain fetch, the seed's axios interceptor,
 # axios-auth-refresh and authfetch against the reference backend on 127.0.0.1 (sizes, start-up,

@@ -13,10 +13,11 @@ export default defineConfig({
   server: {
     // `npm run dev`: the linked package may be served, and /api goes to the reference
     // backend (go run ./server/cmd/authfetch-server, port 8080 unless AUTHFETCH_API says).
-    // The proxy keeps the page's Host header (no changeOrigin), so the backend sees the
-    // page's own origin: its admin routes accept the page's POSTs (README, "Testing your
-    // app's session handling"). `vite preview` uses the same proxy.
+    // changeOrigin: false keeps the page's Host header (the string shorthand would set it
+    // to true), so the backend sees the page's own origin and its admin routes accept the
+    // page's POSTs (README, "Testing your app's session handling"). `vite preview` uses
+    // the same proxy.
     fs: { allow: ['.', fileURLToPath(new URL('../../js', import.meta.url))] },
-    proxy: { '/api': process.env.AUTHFETCH_API ?? 'http://127.0.0.1:8080' }
+    proxy: { '/api': { target: process.env.AUTHFETCH_API ?? 'http://127.0.0.1:8080', changeOrigin: false } }
   }
 })
