@@ -1,7 +1,8 @@
 # authfetch: a Go→WebAssembly fetch wrapper that silently refreshes expired JWTs.
 #   make demo   build, start the reference backend, serve the demo page, print its URL
 #   make test   every test: the engine and backend natively with -race, the types with tsc,
-#               the bridge in the browser, then the public API in headless Chromium
+#               the package under Node, the bridge in the browser, the public API and the
+#               examples in headless Chromium, then the example end-to-end test (Playwright)
 #   make build  js/authfetch.wasm and js/wasm_exec.js (build outputs, never committed)
 #   make bench  authfetch beside plain fetch and the axios alternatives: bench/RESULTS.md
 
@@ -13,7 +14,7 @@ WASMEXEC := js/wasm_exec.js
 
 WBT      := $(CURDIR)/bin/wasmbrowsertest
 
-.PHONY: all build demo bench test test-native test-bridge test-browser test-types example-vue npm-deps vet clean
+.PHONY: all build demo bench test test-native test-bridge test-browser test-types test-node test-e2e example-vue example-react npm-deps vet clean
 
 all: build
 
@@ -50,15 +51,22 @@ test-bridge: $(WBT)
 # node_modules/.package-lock.json, the stamp).
 NPM      ?= npm
 NPMCI    := $(NPM) ci --no-audit --no-fund --loglevel=error
-NPMDIRS  := js/types-test wasm_test/testdata examples/vue-app
+NPMDIRS  := js/types-test js/node-test wasm_test/testdata examples/vue-app examples/react-app examples/e2e
 npm-deps: $(addsuffix /node_modules/.package-lock.json,$(NPMDIRS))
 %/node_modules/.package-lock.json: %/package-lock.json %/package.json
 	cd $* && $(NPMCI)
 
-# tsc (pinned in js/types-test) checks authfetch.d.ts and vue.d.ts against typed usage,
+# tsc (pinned in js/types-test) checks authfetch.d.ts, vue.d.ts and react.d.ts against typed usage,
 # so that a renamed option breaks the build.
 test-types: js/types-test/node_modules/.package-lock.json
 	cd js/types-test && ./node_modules/.bin/tsc --noEmit -p .
+
+# Node's test runner, on the package as server-side rendering meets it (js/node-test: the
+# imports touch no browser global, createAuthFetch says to create the client in the browser,
+# the bindings render on the server) and as npm packs it (files, exports, peers, and the
+# brotli size of the JS a page loads).
+test-node: build js/node-test/node_modules/.package-lock.json
+	cd js/node-test && node --preserve-symlinks --test
 
 # The Vue 3 example, built by Vite into examples/vue-app/dist for the browser tests.
 VUEAPP   := examples/vue-app
@@ -67,12 +75,26 @@ $(VUEAPP)/dist/index.html: $(VUEAPP)/node_modules/.package-lock.json $(WASM) js/
 		$(shell find $(VUEAPP)/src -type f) $(VUEAPP)/index.html $(VUEAPP)/vite.config.js | $(WASMEXEC)
 	cd $(VUEAPP) && ./node_modules/.bin/vite build --logLevel warn
 
+# The React 19 example, built by Vite into examples/react-app/dist for the browser tests.
+REACTAPP := examples/react-app
+example-react: $(REACTAPP)/dist/index.html
+$(REACTAPP)/dist/index.html: $(REACTAPP)/node_modules/.package-lock.json $(WASM) js/authfetch.js js/react.js \
+		$(shell find $(REACTAPP)/src -type f) $(REACTAPP)/index.html $(REACTAPP)/vite.config.js | $(WASMEXEC)
+	cd $(REACTAPP) && ./node_modules/.bin/vite build --logLevel warn
+
 # The browser tests load js/authfetch.wasm in Debian's headless Chromium; the integration
-# tests also serve the Vue example's build and the npm packages of wasm_test/testdata.
-test-browser: build example-vue wasm_test/testdata/node_modules/.package-lock.json
+# tests also serve the Vue and React examples' builds and the npm packages of wasm_test/testdata.
+test-browser: build example-vue example-react wasm_test/testdata/node_modules/.package-lock.json
 	$(GO) test -count=1 -timeout 20m ./wasm_test/...
 
-test: test-native test-types test-bridge test-browser
+# The example end-to-end test of the README ("Testing your app's session handling"):
+# Playwright (examples/e2e) drives the React example on Vite's dev server, its /api proxied
+# to authfetch-server on a free port, in Debian's headless Chromium.
+test-e2e: build examples/e2e/node_modules/.package-lock.json $(REACTAPP)/node_modules/.package-lock.json
+	$(GO) build -o bin/authfetch-server ./server/cmd/authfetch-server
+	cd examples/e2e && AUTHFETCH_SERVER=$(CURDIR)/bin/authfetch-server node --test
+
+test: test-native test-types test-node test-bridge test-browser test-e2e
 
 # Side-by-side benchmark in headless Chromium: plain fetch, the seed's axios interceptor,
 # axios-auth-refresh and authfetch against the reference backend on 127.0.0.1 (sizes, start-up,
@@ -83,7 +105,7 @@ bench:
 
 clean:
 	rm -f $(WASM) $(WASMEXEC)
-	rm -rf $(VUEAPP)/dist
+	rm -rf $(VUEAPP)/dist $(REACTAPP)/dist
 
 .PHONY: FORCE
 FORCE:

@@ -191,5 +191,8 @@ export function isAuthFetchError(error: unknown): error is AuthFetchError
 export function isSessionExpiredError(error: unknown): error is SessionExpiredError
 export function isRefreshFailedError(error: unknown): error is RefreshFailedError
 
-/** Load the module (once per page and wasmURL) and make a client. Rejects with a TypeError naming a wrong option. */
+/**
+ * Load the module (once per page and wasmURL) and make a client. Rejects with a TypeError naming a wrong option,
+ * and with an AuthFetchError outside a browser (server-side rendering): create the client in the browser.
+ */
 export function createAuthFetch(options?: AuthFetchOptions): Promise<AuthFetch>

@@ -367,6 +367,7 @@ export async function createAuthFetch (options) {
   // baseURL is resolved once, now, against the page as fetch would resolve it: a <base href>
   // added later moves neither the requests nor the refresh call. Its origin gets the token.
   const pageBase = globalThis.document?.baseURI ?? globalThis.location?.href
+  if (!pageBase) throw new AuthFetchError('authfetch: no browser here: create the client in the browser, not on the server')
   let baseURL = ''
   let baseOrigin
   try {

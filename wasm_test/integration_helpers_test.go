@@ -1,7 +1,9 @@
 package wasm_test
 
 import (
+	"bytes"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,8 +19,8 @@ import (
 	"github.com/authfetch/authfetch/server"
 )
 
-// Helpers of the integration tests (axios, ky, ofetch, the Vue example, packaging, debug
-// logging). They build on harness_test.go: the same env, tabs and page helpers, with
+// Helpers of the integration tests (axios, ky, ofetch, the Vue and React examples, packaging,
+// debug logging). They build on harness_test.go: the same env, tabs and page helpers, with
 // more routes on the env's origin.
 
 // npmModules is wasm_test/testdata/node_modules, where `npm ci` (make test) installs the
@@ -183,4 +185,54 @@ func (tb *tab) typeInto(sel, text string) {
 	if err := chromedp.Do(tb.ctx, chromedp.SendKeys(chromedp.CSS(sel), text)); err != nil {
 		tb.e.t.Fatalf("tab %s: type into %s: %v", tb.name, sel, err)
 	}
+}
+
+// exampleDist returns the dist/ folder of an example app (app, from the repository root)
+// that Vite built, after checking that it was built from the current sources, the binding
+// it uses (a file of js/) and the engine; make's target builds it.
+func exampleDist(t *testing.T, app, binding, target string) string {
+	t.Helper()
+	dir := repoPath(t, app)
+	dist := filepath.Join(dir, "dist")
+	index, err := os.Stat(filepath.Join(dist, "index.html"))
+	if err != nil {
+		t.Fatalf("%s is not built (%v): run `make %s` (make test does)", app, err, target)
+	}
+	// Sources newer than the build.
+	var stale []string
+	sources := []string{filepath.Join(jsDir, "authfetch.js"), filepath.Join(jsDir, binding),
+		filepath.Join(dir, "index.html"), filepath.Join(dir, "vite.config.js"), filepath.Join(dir, "package-lock.json")}
+	_ = filepath.WalkDir(filepath.Join(dir, "src"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			sources = append(sources, p)
+		}
+		return nil
+	})
+	for _, src := range sources {
+		if st, err := os.Stat(src); err != nil || st.ModTime().After(index.ModTime()) {
+			stale = append(stale, src)
+		}
+	}
+	// The engine and its loader script by content (make build copies wasm_exec.js anew).
+	for _, f := range []string{"authfetch.wasm", "wasm_exec.js"} {
+		want, err := os.ReadFile(filepath.Join(jsDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ext := filepath.Ext(f)
+		matches, _ := filepath.Glob(filepath.Join(dist, "assets", strings.TrimSuffix(f, ext)+"-*"+ext))
+		same := false
+		for _, m := range matches {
+			if got, err := os.ReadFile(m); err == nil && bytes.Equal(got, want) {
+				same = true
+			}
+		}
+		if !same {
+			stale = append(stale, filepath.Join(jsDir, f))
+		}
+	}
+	if len(stale) > 0 {
+		t.Fatalf("%s/dist is older than %v: run `make %s` (make test does)", app, stale, target)
+	}
+	return dist
 }

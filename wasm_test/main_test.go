@@ -5,13 +5,12 @@
 // (github.com/chromedp/chromedp).
 //
 // `go test ./...` from a fresh clone runs them as they are: TestMain first brings what they
-// serve up to date with make (the module, wasm_exec.js of this toolchain, the Vue example's
-// build and the pinned npm packages of testdata; make skips what is current), exactly as
-// `make test` does. A missing browser fails the run with the command that installs it;
-// nothing is skipped. On a failure the
-// test logs the console of every tab it opened and saves a screenshot of each under
-// wasm_test/artifacts/. AUTHFETCH_JS_DIR serves another directory at /js/ (to try the suite
-// against another build).
+// serve up to date with make (the module, wasm_exec.js of this toolchain, the Vue and React
+// examples' builds and the pinned npm packages of testdata; make skips what is current),
+// exactly as `make test` does. A missing browser fails the run with the command that
+// installs it; nothing is skipped. On a failure the test logs the console of every tab it
+// opened and saves a screenshot of each under wasm_test/artifacts/. AUTHFETCH_JS_DIR serves
+// another directory at /js/ (to try the suite against another build).
 package wasm_test
 
 import (
@@ -65,7 +64,7 @@ func run(m *testing.M) int {
 
 // prerequisites are the make targets the browser tests serve (see test-browser in the
 // Makefile).
-var prerequisites = []string{"build", "example-vue", "wasm_test/testdata/node_modules/.package-lock.json"}
+var prerequisites = []string{"build", "example-vue", "example-react", "wasm_test/testdata/node_modules/.package-lock.json"}
 
 // makePrerequisites runs make in the repository root for what the tests serve.
 func makePrerequisites() error {

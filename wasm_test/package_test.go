@@ -21,7 +21,7 @@ import (
 
 // packedFiles are what `npm pack` in js/ must put in the package, and nothing else.
 var packedFiles = []string{
-	"authfetch.d.ts", "authfetch.js", "authfetch.wasm", "package.json", "vue.d.ts", "vue.js", "wasm_exec.js",
+	"authfetch.d.ts", "authfetch.js", "authfetch.wasm", "package.json", "react.d.ts", "react.js", "vue.d.ts", "vue.js", "wasm_exec.js",
 }
 
 // npmPack runs `npm pack` in js/ into a temporary directory and returns the tarball and

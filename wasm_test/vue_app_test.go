@@ -1,11 +1,7 @@
 package wasm_test
 
 import (
-	"bytes"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -14,49 +10,7 @@ import (
 // checking that it was built from the current sources and engine.
 func vueDist(t *testing.T) string {
 	t.Helper()
-	app := repoPath(t, "examples/vue-app")
-	dist := filepath.Join(app, "dist")
-	index, err := os.Stat(filepath.Join(dist, "index.html"))
-	if err != nil {
-		t.Fatalf("the Vue example is not built (%v): run `make example-vue` (make test does)", err)
-	}
-	// Sources newer than the build.
-	var stale []string
-	sources := []string{filepath.Join(jsDir, "authfetch.js"), filepath.Join(jsDir, "vue.js"),
-		filepath.Join(app, "index.html"), filepath.Join(app, "vite.config.js"), filepath.Join(app, "package-lock.json")}
-	_ = filepath.WalkDir(filepath.Join(app, "src"), func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			sources = append(sources, p)
-		}
-		return nil
-	})
-	for _, src := range sources {
-		if st, err := os.Stat(src); err != nil || st.ModTime().After(index.ModTime()) {
-			stale = append(stale, src)
-		}
-	}
-	// The engine and its loader script by content (make build copies wasm_exec.js anew).
-	for _, f := range []string{"authfetch.wasm", "wasm_exec.js"} {
-		want, err := os.ReadFile(filepath.Join(jsDir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ext := filepath.Ext(f)
-		matches, _ := filepath.Glob(filepath.Join(dist, "assets", strings.TrimSuffix(f, ext)+"-*"+ext))
-		same := false
-		for _, m := range matches {
-			if got, err := os.ReadFile(m); err == nil && bytes.Equal(got, want) {
-				same = true
-			}
-		}
-		if !same {
-			stale = append(stale, filepath.Join(jsDir, f))
-		}
-	}
-	if len(stale) > 0 {
-		t.Fatalf("examples/vue-app/dist is older than %v: run `make example-vue` (make test does)", stale)
-	}
-	return dist
+	return exampleDist(t, "examples/vue-app", "vue.js", "example-vue")
 }
 
 // TestVueApp runs the Vue 3 example (examples/vue-app, built by Vite) against the

@@ -12,8 +12,11 @@ export default defineConfig({
   },
   server: {
     // `npm run dev`: the linked package may be served, and /api goes to the reference
-    // backend of `make demo` (go run ./server/cmd/authfetch-server, port 8080).
+    // backend of `make demo` (go run ./server/cmd/authfetch-server, port 8080). Not the
+    // string shorthand, which sets changeOrigin: the backend's admin routes accept the
+    // page's POSTs only when it sees the page's own Host (README, "Testing your app's
+    // session handling").
     fs: { allow: ['.', fileURLToPath(new URL('../../js', import.meta.url))] },
-    proxy: { '/api': 'http://127.0.0.1:8080' }
+    proxy: { '/api': { target: 'http://127.0.0.1:8080', changeOrigin: false } }
   }
 })
