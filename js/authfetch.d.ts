@@ -12,7 +12,10 @@ export interface Tokens {
 /** What `setTokens` takes: a refresh token is optional for backends without one. */
 export interface TokensInput {
   accessToken: string
+  /** Absent under refreshTokenIn "cookie" (an HttpOnly cookie) and "accessToken" (sliding refresh). */
   refreshToken?: string | null
+  /** The access token's lifetime in seconds (OAuth 2.0 `expires_in`): drives the early refresh of a token that is not a JWT. */
+  expiresIn?: number | null
 }
 
 /** Passed to `onRelogin` and the `relogin` event: why the session is over. Never a token. */
@@ -70,7 +73,21 @@ export interface AuthFetchEvent {
   time: number
 }
 
+/** The refresh protocols spoken with few options; see the README's section on each. */
+export type AuthFetchPreset = 'seed' | 'oauth2' | 'sliding'
+
 export interface AuthFetchOptions {
+  /**
+   * A group of options for one refresh protocol: "seed" (the default: X-Token, 50014,
+   * POST {baseURL}/refreshJwt/{refreshToken}), "oauth2" (RFC 6749 refresh grant; needs
+   * refreshURL and clientId) or "sliding" (gin-jwt: the access token refreshes itself).
+   * Any option given beside it wins.
+   */
+  preset?: AuthFetchPreset
+  /** OAuth 2.0 client id, sent with the refresh grant (required by preset "oauth2"). Never a secret. */
+  clientId?: string
+  /** OAuth 2.0 scope sent with the refresh grant. Default: none (the server keeps the granted scope). */
+  scope?: string
   /** Relative request URLs are joined to it the way axios joins them; its origin receives the token. Default: the page. */
   baseURL?: string
   /** The refresh token is dead: log in again. Called once per lost session. */
@@ -101,14 +118,22 @@ export interface AuthFetchOptions {
   refreshURL?: string
   /** The refresh call's method. Default "POST". */
   refreshMethod?: string
-  /** Where the refresh token travels: in the URL path (the protocol's default), a JSON body field, or a header. */
-  refreshTokenIn?: 'path' | 'body' | 'header'
+  /**
+   * Where the refresh token travels: in the URL path (the protocol's default), a JSON body
+   * field, a header, or an OAuth 2.0 form (`grant_type=refresh_token&refresh_token=…&client_id=…`).
+   * "cookie": it is an HttpOnly cookie; the refresh call includes credentials and no refresh
+   * token is kept in JavaScript. "accessToken": there is none; the refresh call carries the
+   * access token in headerName/headerPrefix, expired or not (sliding refresh).
+   */
+  refreshTokenIn?: 'path' | 'body' | 'header' | 'form' | 'cookie' | 'accessToken'
   /** The JSON field (`body`, default "refreshToken") or header (`header`, default "X-Refresh-Token"). */
   refreshTokenName?: string
   /** Where the refresh reply keeps the new access token. Default "data.token". */
   accessTokenPath?: string
   /** Where the refresh reply keeps the new refresh token; absent keeps the old one. Default "data.refreshToken". */
   refreshTokenPath?: string
+  /** Where the refresh reply keeps the new access token's lifetime in seconds ("expires_in" under preset "oauth2"). */
+  expiresInPath?: string
   /** Milliseconds a refresh may take, waiting for another tab included. Default 15000. */
   refreshTimeout?: number
   /** Refresh before sending when the access token expires within this many ms (shrinks for short-lived tokens). 0 turns it off. Default 30000. */

@@ -49,39 +49,17 @@ function makeError (kind, message, props) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Options: types are checked here, values by the engine. Either way a wrong option is a
-// TypeError that names it.
+// Options: the loader checks its own (callbacks, debug, wasmURL); Go checks the rest, names
+// included. Either way a wrong option is a TypeError that names it.
 
-const isString = (v) => typeof v === 'string'
-const isIntArray = (v) => Array.isArray(v) && v.every(Number.isInteger)
-const isStringArray = (v) => Array.isArray(v) && v.every(isString)
 const isFunction = (v) => typeof v === 'function'
 
 const OPTION_TYPES = {
-  baseURL: [isString, 'a string'],
   onRelogin: [isFunction, 'a function'],
   onRefresh: [isFunction, 'a function'],
   onEvent: [isFunction, 'a function'],
   debug: [(v) => typeof v === 'boolean', 'a boolean'],
-  headerName: [isString, 'a string'],
-  headerPrefix: [isString, 'a string'],
-  expiredCodes: [isIntArray, 'an array of integers'],
-  expiredStatuses: [isIntArray, 'an array of integers'],
-  reloginCodes: [isIntArray, 'an array of integers'],
-  reloginStatuses: [isIntArray, 'an array of integers'],
-  codePath: [isString, 'a string'],
-  refreshURL: [isString, 'a string'],
-  refreshMethod: [isString, 'a string'],
-  refreshTokenIn: [(v) => v === 'path' || v === 'body' || v === 'header', '"path", "body" or "header"'],
-  refreshTokenName: [isString, 'a string'],
-  accessTokenPath: [isString, 'a string'],
-  refreshTokenPath: [isString, 'a string'],
-  refreshTimeout: [(v) => Number.isFinite(v) && v > 0, 'a positive number of milliseconds'],
-  refreshMargin: [(v) => Number.isFinite(v) && v >= 0, 'a number of milliseconds, 0 or more'],
-  storageKey: [(v) => isString(v) && v !== '', 'a non-empty string'],
-  allowedOrigins: [isStringArray, 'an array of origin strings'],
-  tokenRedirects: [(v) => v === 'error' || v === 'follow', '"error" or "follow"'],
-  wasmURL: [(v) => isString(v) || v instanceof URL, 'a string or URL']
+  wasmURL: [(v) => typeof v === 'string' || v instanceof URL, 'a string or URL']
 }
 
 function show (v) {
@@ -94,28 +72,35 @@ function show (v) {
   }
 }
 
+// A value JSON cannot hold crosses as {$js: what it is}, for Go's error to name.
+const marked = (k, v) => typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint' ||
+  v === undefined || (typeof v === 'number' && !isFinite(v))
+  ? { $js: typeof v === 'number' ? String(v) : typeof v }
+  : v
+
+// readOptions returns the loader's own options and the rest, own properties only: a
+// polluted Object.prototype must not choose where tokens go.
 function readOptions (options) {
   if (options === undefined) options = {}
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`authfetch: options must be an object, got ${show(options)}`)
   }
-  const out = Object.create(null) // no inherited option, however Object.prototype is polluted
-  for (const [name, [check, what]] of Object.entries(OPTION_TYPES)) {
+  const own = Object.create(null)
+  const rest = Object.create(null)
+  for (const name of Object.keys(options)) {
     let value
     try {
-      // Own properties only: a polluted Object.prototype must not choose where tokens go.
-      value = Object.hasOwn(options, name) ? options[name] : undefined
+      value = options[name]
     } catch (e) {
       throw new TypeError(`authfetch: option ${name}: reading it threw: ${e}`)
     }
     if (value === undefined) continue
-    if (!check(value)) throw new TypeError(`authfetch: option ${name} must be ${what}, got ${show(value)}`)
-    out[name] = Array.isArray(value) ? [...value] : value
+    const type = OPTION_TYPES[name]
+    if (!type) rest[name] = value
+    else if (!type[0](value)) throw new TypeError(`authfetch: option ${name} must be ${type[1]}, got ${show(value)}`)
+    else own[name] = value
   }
-  for (const name of Object.keys(options)) {
-    if (!(name in OPTION_TYPES)) console.warn(`authfetch: unknown option ${name} is ignored`)
-  }
-  return out
+  return [own, rest]
 }
 
 // ---------------------------------------------------------------------------------------
@@ -242,9 +227,9 @@ function readTokens (tokens) {
   if (tokens === null || typeof tokens !== 'object') {
     throw new TypeError(`authfetch: setTokens takes { accessToken, refreshToken }, got ${show(tokens)}`)
   }
-  let accessToken, refreshToken
+  let accessToken, refreshToken, expiresIn
   try {
-    ({ accessToken, refreshToken } = tokens)
+    ({ accessToken, refreshToken, expiresIn } = tokens)
   } catch (e) {
     throw new TypeError(`authfetch: setTokens: reading the tokens threw: ${e}`)
   }
@@ -254,7 +239,10 @@ function readTokens (tokens) {
   if (refreshToken !== undefined && refreshToken !== null && typeof refreshToken !== 'string') {
     throw new TypeError(`authfetch: setTokens: refreshToken must be a string, got ${show(refreshToken)}`)
   }
-  return [accessToken, refreshToken ?? '']
+  if (expiresIn != null && !(Number.isFinite(expiresIn) && expiresIn > 0)) {
+    throw new TypeError(`authfetch: setTokens: expiresIn must be a positive number of seconds, got ${show(expiresIn)}`)
+  }
+  return [accessToken, refreshToken ?? '', expiresIn]
 }
 
 // ---------------------------------------------------------------------------------------
@@ -361,31 +349,32 @@ function settled (answer, signal, signalled) {
  * @param {import('./authfetch.js').AuthFetchOptions} [options]
  */
 export async function createAuthFetch (options) {
-  const opts = readOptions(options)
+  const [opts, rest] = readOptions(options)
   const wasmURL = opts.wasmURL ?? new URL('./authfetch.wasm', import.meta.url)
 
   // baseURL is resolved once, now, against the page as fetch would resolve it: a <base href>
   // added later moves neither the requests nor the refresh call. Its origin gets the token.
   const pageBase = globalThis.document?.baseURI ?? globalThis.location?.href
   if (!pageBase) throw new AuthFetchError('authfetch: no browser here: create the client in the browser, not on the server')
+  const given = typeof rest.baseURL === 'string' ? rest.baseURL : '' // else Go names it
   let baseURL = ''
   let baseOrigin
   try {
-    const resolved = new URL(opts.baseURL || '.', pageBase)
+    const resolved = new URL(given || '.', pageBase)
     baseOrigin = resolved.origin
-    if (opts.baseURL) baseURL = ABSOLUTE.test(opts.baseURL) ? opts.baseURL : resolved.href
+    if (given) baseURL = ABSOLUTE.test(given) ? given : resolved.href
   } catch {
-    throw new TypeError(`authfetch: option baseURL is not a URL: ${show(opts.baseURL)}`)
+    throw new TypeError(`authfetch: option baseURL is not a URL: ${show(given)}`)
   }
 
   // A relative refreshURL is resolved now too: it is where the refresh token goes.
-  let refreshURL = opts.refreshURL
-  if (refreshURL !== undefined && !refreshURL.startsWith('{baseURL}') && !ABSOLUTE.test(refreshURL)) {
+  let refreshURL = rest.refreshURL
+  if (typeof refreshURL === 'string' && !refreshURL.startsWith('{baseURL}') && !ABSOLUTE.test(refreshURL)) {
     const mark = 'authfetch-refresh-token-here'
     try {
       refreshURL = new URL(refreshURL.replaceAll('{refreshToken}', mark), pageBase).href.replaceAll(mark, '{refreshToken}')
     } catch {
-      throw new TypeError(`authfetch: option refreshURL is not a URL: ${show(opts.refreshURL)}`)
+      throw new TypeError(`authfetch: option refreshURL is not a URL: ${show(rest.refreshURL)}`)
     }
   }
 
@@ -430,9 +419,11 @@ export async function createAuthFetch (options) {
 
   // The options cross into Go once, as JSON; Go validates them and answers with the plan
   // the per-request work follows (header, origins, how to read a code).
-  const settings = { ...opts, baseURL, baseOrigin, refreshURL, debug: undefined, onRelogin: undefined, onRefresh: undefined, onEvent: undefined, wasmURL: undefined }
+  const settings = { ...rest, baseOrigin }
+  if (given) settings.baseURL = baseURL
+  if (refreshURL !== undefined) settings.refreshURL = refreshURL
   const wantsEvents = () => Boolean(opts.debug || opts.onEvent || listeners.event.size)
-  const engine = runtime.newClient(JSON.stringify(settings), wantsEvents(), hooks)
+  const engine = runtime.newClient(JSON.stringify(settings, marked), wantsEvents(), hooks)
   if (engine instanceof Error) throw engine
   const plan = engine.plan
   const storageKey = plan.storageKey // its default lives in Go
@@ -512,8 +503,7 @@ export async function createAuthFetch (options) {
       ? Promise.reject(new TypeError("authfetch: fetch needs 1 argument, but got none"))
       : send(args[0], args[1]),
     setTokens (tokens) {
-      const [accessToken, refreshToken] = readTokens(tokens)
-      settle(live().setTokens(accessToken, refreshToken))
+      settle(live().setTokens(...readTokens(tokens)))
       dispatch('tokens', { loggedIn: true, source: 'set' })
     },
     getTokens: () => settle(live().getTokens()),

@@ -79,6 +79,17 @@ func TestWrongArguments(t *testing.T) {
 		{`{ get baseURL() { throw new Error('getter boom') } }`, "baseURL"},
 		{`{ headerName: Symbol('h') }`, "headerName"},
 		{`{ baseURL: Symbol('b') }`, "baseURL"},
+		// Unknown options (typos) are refused, with the option meant when only case differs.
+		{`{ refreshUrl: '/api/refresh/{refreshToken}' }`, "refreshUrl: is not an option of authfetch; did you mean refreshURL?"},
+		{`{ onrelogin: () => {} }`, "onrelogin"},
+		// Values JSON cannot hold, and nulls, are named as they are, not dropped.
+		{`{ refreshTimeout: NaN }`, "option refreshTimeout: must be a number, got NaN"},
+		{`{ expiredCodes: [50014, null] }`, "expiredCodes"},
+		{`{ baseURL: null }`, "baseURL"},
+		{`{ refreshURL: () => '/x' }`, "option refreshURL: must be a string, got function"},
+		{`{ preset: 'oauth3' }`, "preset"},
+		{`{ preset: 'oauth2', refreshURL: '/token' }`, "clientId"},
+		{`{ preset: 'oauth2', clientId: 'spa' }`, "refreshURL"},
 	} {
 		o := eval[outcome](tb, "createAuthFetch("+c.options+")", `return await outcome(() => M.createAuthFetch(`+c.options+`))`)
 		if !o.Rejected || o.Err.Name != "TypeError" || !strings.Contains(o.Err.Message, c.option) {

@@ -22,6 +22,9 @@ import wasmURL from 'authfetch/authfetch.wasm?url'
 
 // Required<>: an option added to the .d.ts without being spelled here fails too.
 const everyOption: Required<AuthFetchOptions> = {
+  preset: 'seed',
+  clientId: 'spa',
+  scope: 'openid',
   baseURL: '/api',
   onRelogin: (info: ReloginInfo) => { console.log(info.reason, info.status, info.code) },
   onRefresh: (info: RefreshInfo) => { console.log(info.expiresAt) },
@@ -40,6 +43,7 @@ const everyOption: Required<AuthFetchOptions> = {
   refreshTokenName: 'refreshToken',
   accessTokenPath: 'data.token',
   refreshTokenPath: 'data.refreshToken',
+  expiresInPath: 'expires_in',
   refreshTimeout: 15000,
   refreshMargin: 30000,
   storageKey: 'authfetch',
@@ -57,6 +61,8 @@ export async function main (): Promise<void> {
   await createAuthFetch({ baseUrl: '/api' })
   // @ts-expect-error refreshTokenIn is 'path' | 'body' | 'header'
   await createAuthFetch({ refreshTokenIn: 'query' })
+  // @ts-expect-error preset is 'seed' | 'oauth2' | 'sliding'
+  await createAuthFetch({ preset: 'oidc' })
   // @ts-expect-error tokenRedirects is 'error' | 'follow'
   await createAuthFetch({ tokenRedirects: 'manual' })
   // @ts-expect-error expiredCodes are numbers
@@ -65,6 +71,7 @@ export async function main (): Promise<void> {
   auth.setTokens({ accessToken: 'a', refreshToken: 'r' })
   auth.setTokens({ accessToken: 'a' })
   auth.setTokens({ accessToken: 'a', refreshToken: null })
+  auth.setTokens({ accessToken: 'opaque', refreshToken: 'r', expiresIn: 3600 })
   // @ts-expect-error the access token is required
   auth.setTokens({ refreshToken: 'r' })
   const pair: Tokens | null = auth.getTokens()

@@ -154,14 +154,18 @@ func (c *client) getTokens(_ []safejs.Value) any {
 	return map[string]any{"accessToken": t.AccessToken, "refreshToken": t.RefreshToken}
 }
 
-// setTokens(accessToken, refreshToken): the loader has checked the types.
+// setTokens(accessToken, refreshToken, expiresIn): the loader has checked the types.
 func (c *client) setTokens(args []safejs.Value) any {
 	access, _ := arg(args, 0).String()
 	rt := ""
 	if v := arg(args, 1); v.Type() == safejs.TypeString {
 		rt, _ = v.String()
 	}
-	if err := c.core.SetTokens(refresh.Tokens{AccessToken: access, RefreshToken: rt}); err != nil {
+	t := refresh.Tokens{AccessToken: access, RefreshToken: rt}
+	if s, _ := arg(args, 2).Float(); s > 0 && s < 1e9 { // expiresIn, seconds
+		t.Lifetime = int64(s * 1000)
+	}
+	if err := c.core.SetTokens(t); err != nil {
 		return errorValue(c.hooks, err)
 	}
 	return nil

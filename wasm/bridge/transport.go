@@ -38,6 +38,9 @@ func (fetchTransport) Send(ctx context.Context, req *refresh.Request) (*refresh.
 	_ = init.Set("headers", headers)
 	_ = init.Set("signal", prop(abort, "signal"))
 	_ = init.Set("cache", "no-store")
+	if req.Cookies {
+		_ = init.Set("credentials", "include")
+	}
 	if req.Body != nil {
 		_ = init.Set("body", string(req.Body))
 	}

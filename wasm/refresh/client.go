@@ -97,7 +97,7 @@ func (c *Client) TokenNow(label string) (token string, ok bool) {
 		return "", false
 	}
 	t, err := c.load()
-	if err != nil || (t.RefreshToken != "" && c.judge.due(t, c.cfg.now())) {
+	if err != nil || (c.canRefresh(t) && c.judge.due(t, c.cfg.now())) {
 		return "", false
 	}
 	c.book.note(t)
@@ -158,7 +158,7 @@ func (c *Client) tokensToSend(ctx context.Context, label string) (Tokens, error)
 				return t, err
 			}
 		}
-		if t.RefreshToken == "" || !c.judge.due(t, c.cfg.now()) {
+		if !c.canRefresh(t) || !c.judge.due(t, c.cfg.now()) {
 			return t, nil
 		}
 		fresh, err := c.renew(ctx, label, t.AccessToken, true)
@@ -256,7 +256,7 @@ func (c *Client) startRenew(label, stale string, proactive bool) (Tokens, *fligh
 				return otherSession
 			}
 			return newer
-		case t.RefreshToken == "":
+		case !c.canRefresh(t):
 			first = c.endSessionLocked()
 			return noRefreshToken
 		}
@@ -383,7 +383,7 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 
 	var resp *Response
 	err = within(ctx, func() (err error) {
-		resp, err = c.transport.Send(ctx, c.refreshRequest(cur.RefreshToken))
+		resp, err = c.transport.Send(ctx, c.refreshRequest(cur))
 		return err
 	}, nil)
 	if err == nil && resp == nil {
@@ -418,7 +418,7 @@ func (c *Client) refresh(from Tokens) (Tokens, error, Event) {
 		_ = within(ctx, func() error { return log.Rotated(ctx, cur.AccessToken, next) }, nil)
 	}
 	return c.replace(cur, next, func() (Tokens, error, Event) {
-		return next, nil, Event{Kind: EventRefreshed, ExpiresAt: c.judge.expiresAt(next.AccessToken)}
+		return next, nil, Event{Kind: EventRefreshed, ExpiresAt: c.judge.expiresAt(next)}
 	})
 }
 
@@ -463,7 +463,7 @@ func (c *Client) failure(cause error, status, code int) (Tokens, error, Event) {
 
 // adopted is a refresh that found a newer pair stored by someone else: no call needed.
 func (c *Client) adopted(t Tokens) (Tokens, error, Event) {
-	return t, nil, Event{Kind: EventAdopted, ExpiresAt: c.judge.expiresAt(t.AccessToken)}
+	return t, nil, Event{Kind: EventAdopted, ExpiresAt: c.judge.expiresAt(t)}
 }
 
 // ended is the answer when the session refreshed was over before the refresh ended: the
@@ -504,6 +504,15 @@ func (c *Client) sessionLost(first bool, cause error, status, code int) error {
 	return &RefreshError{Kind: ErrSessionExpired, Status: status, Code: code, Cause: cause}
 }
 
+// canRefresh reports whether t can be refreshed: it has a refresh token, or the protocol
+// needs none (an HttpOnly cookie, or sliding refresh with the access token).
+func (c *Client) canRefresh(t Tokens) bool {
+	if !c.cfg.keepsRefreshToken() {
+		return !t.IsZero()
+	}
+	return t.RefreshToken != ""
+}
+
 // load reads the store; tokens there mean a session, whose loss will be news again.
 func (c *Client) load() (Tokens, error) {
 	t, err := c.store.Load()
@@ -538,7 +547,10 @@ func (c *Client) SetTokens(t Tokens) error {
 	if err := checkTokens(t); err != nil {
 		return err
 	}
-	t = c.judge.arrived(Tokens{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken}, Tokens{}, c.cfg.now())
+	if !c.cfg.keepsRefreshToken() {
+		t.RefreshToken = ""
+	}
+	t = c.judge.arrived(Tokens{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, Lifetime: t.Lifetime}, Tokens{}, c.cfg.now())
 	t.Session = newSession()
 	c.book.note(t)
 	c.mu.Lock()

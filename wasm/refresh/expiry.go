@@ -84,13 +84,27 @@ func serverNow(t Tokens, now time.Time) time.Time {
 func (j *expiryJudge) arrived(t, prev Tokens, now time.Time) Tokens {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	t.ExpiresAt = 0
+	if t.Lifetime > 0 {
+		t.ExpiresAt = now.UnixMilli() + t.Lifetime
+	}
 	c := j.claimsOf(t.AccessToken)
 	t.ClockOffset = prev.ClockOffset
 	if c.hasIat {
 		t.ClockOffset = now.Sub(c.iat).Milliseconds()
 	}
-	t.ServerDecides = refreshDue(c, serverNow(t, now), j.margin)
+	t.ServerDecides = refreshDue(pairClaims(c, t), serverNow(t, now), j.margin)
 	return t
+}
+
+// pairClaims is c, the claims of t's access token, or when it has no exp (an opaque token)
+// the expiry the server gave with it (expires_in), in server time as c's would be.
+func pairClaims(c claims, t Tokens) claims {
+	if c.hasExp || t.ExpiresAt == 0 {
+		return c
+	}
+	exp := time.UnixMilli(t.ExpiresAt - t.ClockOffset)
+	return claims{exp: exp, hasExp: true, iat: exp.Add(-time.Duration(t.Lifetime) * time.Millisecond), hasIat: true}
 }
 
 // due reports whether t's access token should be refreshed before it is sent at local
@@ -104,7 +118,7 @@ func (j *expiryJudge) due(t Tokens, now time.Time) bool {
 	if t.AccessToken == j.failedEarly && j.failures >= 2 {
 		return false // retried once already: the server decides
 	}
-	return refreshDue(j.claimsOf(t.AccessToken), serverNow(t, now), j.margin)
+	return refreshDue(pairClaims(j.claimsOf(t.AccessToken), t), serverNow(t, now), j.margin)
 }
 
 // earlyRefreshFailed records that an early refresh of token failed. The first failure is
@@ -119,11 +133,12 @@ func (j *expiryJudge) earlyRefreshFailed(token string) {
 	j.failures++
 }
 
-// expiresAt returns token's exp as the server wrote it, or the zero Time.
-func (j *expiryJudge) expiresAt(token string) time.Time {
+// expiresAt returns when t's access token expires in server time (its exp, or what
+// expires_in said), or the zero Time.
+func (j *expiryJudge) expiresAt(t Tokens) time.Time {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.claimsOf(token).exp
+	return pairClaims(j.claimsOf(t.AccessToken), t).exp
 }
 
 // expired reports whether t's access token is past its exp by the server's clock as t's
@@ -131,6 +146,6 @@ func (j *expiryJudge) expiresAt(token string) time.Time {
 func (j *expiryJudge) expired(t Tokens, now time.Time) bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	c := j.claimsOf(t.AccessToken)
+	c := pairClaims(j.claimsOf(t.AccessToken), t)
 	return c.hasExp && !serverNow(t, now).Before(c.exp)
 }

@@ -22,6 +22,17 @@ const (
 	InPath   TokenPlacement = "path"   // substituted for {refreshToken} in the refresh URL (the protocol's default)
 	InBody   TokenPlacement = "body"   // a field of a JSON body
 	InHeader TokenPlacement = "header" // a request header
+	// InForm is the OAuth 2.0 refresh grant (RFC 6749 §6): a form-encoded body of
+	// grant_type=refresh_token, refresh_token and, when set, client_id and scope.
+	InForm TokenPlacement = "form"
+	// InCookie: the refresh token is an HttpOnly cookie that JavaScript never sees; the
+	// refresh call is sent with credentials (cookies) included, and no refresh token is
+	// stored.
+	InCookie TokenPlacement = "cookie"
+	// InAccessHeader: there is no refresh token. The refresh call carries the current
+	// access token, expired or not, in the request header (headerName, headerPrefix):
+	// sliding refresh.
+	InAccessHeader TokenPlacement = "accessToken"
 )
 
 // Defaults: the protocol of the seed's backend (docs/PROTOCOL.md), spoken with no options.
@@ -57,9 +68,13 @@ type config struct {
 	refreshURL       string
 	refreshMethod    string
 	refreshTokenIn   TokenPlacement
-	refreshTokenName string // the JSON field (InBody) or header (InHeader); unused InPath
+	refreshTokenName string // the JSON field (InBody) or header (InHeader); unused elsewhere
+	clientID         string // InForm: client_id, when not empty
+	scope            string // InForm: scope, when not empty
 	accessTokenPath  []string
-	refreshTokenPath []string
+	refreshTokenPath []string // nil: the reply carries no refresh token
+	expiresInPath    []string // where the reply keeps the access token's lifetime in seconds; nil: none
+	reloginErrors    []string // values of the reply's "error" (RFC 6749 §5.2) that mean "log in again", on 400 or 401
 	refreshTimeout   time.Duration
 	refreshMargin    time.Duration
 
@@ -69,6 +84,8 @@ type config struct {
 	now      func() time.Time
 	locker   Locker
 	observer func(Event)
+
+	preset string // the preset option, "" when absent
 
 	errs []error // what the options found wrong, reported together by New
 }
@@ -222,7 +239,7 @@ func WithRefreshToken(in TokenPlacement, name string) Option {
 func (c *config) setRefreshToken(in TokenPlacement, name string) {
 	c.refreshTokenIn = in
 	switch in {
-	case InPath:
+	case InPath, InForm, InCookie, InAccessHeader:
 		c.refreshTokenName = ""
 	case InBody:
 		c.refreshTokenName = cmp.Or(name, DefaultRefreshBodyField)
@@ -232,7 +249,7 @@ func (c *config) setRefreshToken(in TokenPlacement, name string) {
 			c.fail("refreshTokenName", "must be an HTTP header name, got %q", name)
 		}
 	default:
-		c.fail("refreshTokenIn", "must be \"path\", \"body\" or \"header\", got %q", string(in))
+		c.fail("refreshTokenIn", "must be \"path\", \"body\", \"header\", \"form\", \"cookie\" or \"accessToken\", got %q", string(in))
 	}
 }
 
@@ -347,6 +364,8 @@ func WithObserver(fn func(Event)) Option {
 // validate checks what no single option can check alone.
 func (c *config) validate() error {
 	switch {
+	case c.refreshURL == "" && c.preset == PresetOAuth2:
+		c.fail("refreshURL", "is required by preset \"oauth2\": your authorization server's token endpoint")
 	case c.refreshURL == "":
 		c.fail("refreshURL", "must not be empty")
 	case c.refreshTokenIn == InPath && !strings.Contains(c.refreshURL, refreshTokenVar):
@@ -357,8 +376,11 @@ func (c *config) validate() error {
 	if origin, ok := urlOrigin(c.refreshTemplate()); ok && len(c.origins) > 0 && !c.origins[origin] {
 		c.fail("refreshURL", "%q sends the refresh token to %s, which is neither baseURL's origin nor in allowedOrigins", c.refreshURL, origin)
 	}
-	if c.refreshTokenIn == InBody && (c.refreshMethod == "GET" || c.refreshMethod == "HEAD") {
-		c.fail("refreshMethod", "%s cannot carry the body that refreshTokenIn \"body\" needs", c.refreshMethod)
+	if (c.refreshTokenIn == InBody || c.refreshTokenIn == InForm) && (c.refreshMethod == "GET" || c.refreshMethod == "HEAD") {
+		c.fail("refreshMethod", "%s cannot carry the body that refreshTokenIn %q needs", c.refreshMethod, string(c.refreshTokenIn))
+	}
+	if c.preset == PresetOAuth2 && c.clientID == "" {
+		c.fail("clientId", "is required by preset \"oauth2\": the client id your authorization server gave this app")
 	}
 	return errors.Join(c.errs...)
 }

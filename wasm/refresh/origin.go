@@ -90,7 +90,18 @@ func allIn(s, set string) bool {
 // pathEscape escapes s for one path segment, as url.PathEscape does: unreserved bytes and
 // $&+:=@ stay, everything else becomes %XX.
 func pathEscape(s string) string {
-	const keep = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~$&+:=@"
+	return escape(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~$&+:=@")
+}
+
+// formEscape escapes s as a value of an application/x-www-form-urlencoded body: everything
+// but unreserved characters is percent-encoded (a space too, which is also valid there).
+func formEscape(s string) string {
+	return escape(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~")
+}
+
+// escape percent-encodes every byte of s that keep does not hold. (By hand: net/url costs
+// the wasm some KB.)
+func escape(s, keep string) string {
 	const hex = "0123456789ABCDEF"
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {

@@ -16,6 +16,9 @@ type Request struct {
 	URL    string // as the template produced it; may be relative to the page
 	Header map[string]string
 	Body   []byte
+	// Cookies says the call must carry the browser's cookies for URL (fetch's credentials
+	// "include"): the refresh token is an HttpOnly cookie (InCookie).
+	Cookies bool
 }
 
 // Response is the refresh call's reply.
@@ -48,13 +51,28 @@ func (c *config) refreshTemplate() string {
 	return replaceAll(c.refreshURL, baseURLVar, trimRightByte(c.baseURL, '/'))
 }
 
-// refreshRequest builds the refresh call for refreshToken.
-func (c *Client) refreshRequest(refreshToken string) *Request {
+// refreshRequest builds the refresh call for the pair t.
+func (c *Client) refreshRequest(t Tokens) *Request {
+	refreshToken := t.RefreshToken
 	u := c.cfg.refreshTemplate()
 	req := &Request{Method: c.cfg.refreshMethod, Header: map[string]string{"Accept": "application/json"}}
 	switch c.cfg.refreshTokenIn {
 	case InPath:
 		u = replaceAll(u, refreshTokenVar, pathEscape(refreshToken))
+	case InForm:
+		body := "grant_type=refresh_token&refresh_token=" + formEscape(refreshToken)
+		if c.cfg.clientID != "" {
+			body += "&client_id=" + formEscape(c.cfg.clientID)
+		}
+		if c.cfg.scope != "" {
+			body += "&scope=" + formEscape(c.cfg.scope)
+		}
+		req.Body = []byte(body)
+		req.Header["Content-Type"] = "application/x-www-form-urlencoded"
+	case InCookie:
+		req.Cookies = true
+	case InAccessHeader:
+		req.Header[c.cfg.headerName] = c.cfg.headerPrefix + t.AccessToken
 	case InBody:
 		body, _ := json.Marshal(map[string]string{c.cfg.refreshTokenName: refreshToken})
 		req.Body = body
@@ -92,13 +110,19 @@ func (c *Client) readRefreshReply(resp *Response, old Tokens) refreshResult {
 	if hasCode {
 		r.code = code
 	}
+	oauthError, _ := lookupString(resp.Body, []string{"error"})
 	switch {
 	case hasCode && slices.Contains(c.cfg.reloginCodes, code):
 		r.outcome, r.cause = relogin, fmt.Errorf("the refresh endpoint answered code %d", code)
+	case (resp.Status == 400 || resp.Status == 401) && oauthError != "" && slices.Contains(c.cfg.reloginErrors, oauthError):
+		r.outcome, r.cause = relogin, fmt.Errorf("the refresh endpoint answered HTTP %d, %s", resp.Status, oauthError)
 	case slices.Contains(c.cfg.reloginStatuses, resp.Status):
 		r.outcome, r.cause = relogin, fmt.Errorf("the refresh endpoint answered HTTP %d", resp.Status)
 	case resp.Status < 200 || resp.Status > 299:
 		r.outcome, r.cause = failed, fmt.Errorf("the refresh endpoint answered HTTP %d", resp.Status)
+		if oauthError != "" && isToken(oauthError) { // an RFC 6749 error code, never a token
+			r.cause = fmt.Errorf("%w, %s", r.cause, oauthError)
+		}
 	case !json.Valid(resp.Body):
 		r.outcome, r.cause = failed, errors.New("the refresh reply is not JSON")
 	default:
@@ -110,11 +134,15 @@ func (c *Client) readRefreshReply(resp *Response, old Tokens) refreshResult {
 			}
 			break
 		}
-		refresh, ok := lookupString(resp.Body, c.cfg.refreshTokenPath)
-		if !ok {
-			refresh = old.RefreshToken
+		t := Tokens{AccessToken: access}
+		if c.cfg.keepsRefreshToken() {
+			if t.RefreshToken, ok = lookupString(resp.Body, c.cfg.refreshTokenPath); !ok || c.cfg.refreshTokenPath == nil {
+				t.RefreshToken = old.RefreshToken
+			}
 		}
-		t := Tokens{AccessToken: access, RefreshToken: refresh}
+		if c.cfg.expiresInPath != nil {
+			t.Lifetime = lifetimeAt(resp.Body, c.cfg.expiresInPath)
+		}
 		if err := checkTokens(t); err != nil {
 			r.outcome, r.cause = failed, fmt.Errorf("the refresh reply's tokens cannot be stored: %w", err)
 			break
@@ -122,4 +150,24 @@ func (c *Client) readRefreshReply(resp *Response, old Tokens) refreshResult {
 		r.outcome, r.tokens = renewed, t
 	}
 	return r
+}
+
+// lifetimeAt reads a lifetime in seconds (expires_in: a JSON number, or a string holding
+// one) at path and returns it in milliseconds, or 0.
+func lifetimeAt(doc []byte, path []string) int64 {
+	raw, ok := lookupJSON(doc, path)
+	if !ok {
+		return 0
+	}
+	var seconds float64
+	if json.Unmarshal(raw, &seconds) != nil {
+		var s string
+		if json.Unmarshal(raw, &s) != nil || json.Unmarshal([]byte(s), &seconds) != nil {
+			return 0
+		}
+	}
+	if seconds <= 0 || seconds > 1e9 {
+		return 0
+	}
+	return int64(seconds * 1000)
 }

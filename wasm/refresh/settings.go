@@ -1,9 +1,12 @@
 package refresh
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -12,6 +15,7 @@ import (
 // which lives only in this package (defaultConfig). Values are checked by the Options they
 // turn into, so a wrong one names its option.
 type Settings struct {
+	Preset           *string  `json:"preset"`
 	BaseURL          *string  `json:"baseURL"`
 	BaseOrigin       string   `json:"baseOrigin"` // computed by the loader: baseURL's origin as fetch resolves it
 	AllowedOrigins   []string `json:"allowedOrigins"`
@@ -28,6 +32,9 @@ type Settings struct {
 	RefreshTokenName *string  `json:"refreshTokenName"`
 	AccessTokenPath  *string  `json:"accessTokenPath"`
 	RefreshTokenPath *string  `json:"refreshTokenPath"`
+	ExpiresInPath    *string  `json:"expiresInPath"`
+	ClientID         *string  `json:"clientId"`
+	Scope            *string  `json:"scope"`
 	RefreshTimeout   *float64 `json:"refreshTimeout"` // milliseconds
 	RefreshMargin    *float64 `json:"refreshMargin"`  // milliseconds
 	StorageKey       *string  `json:"storageKey"`     // the store's key; the bridge reads it with Key
@@ -38,16 +45,114 @@ type Settings struct {
 // cross-tab refresh lock, when the storageKey option is absent.
 const DefaultStorageKey = "authfetch"
 
-// DecodeSettings reads Settings from JSON. A field it does not know is an error: the loader
-// and this struct must name the same options.
+// DecodeSettings reads Settings from JSON, the options as the app gave them (the loader
+// keeps only its own: callbacks, debug, wasmURL). An option it does not know (names are
+// matched exactly, unlike encoding/json's), null, or of the wrong type is an *OptionError
+// naming it. The loader sends a value JSON cannot hold (a function, NaN) as
+// {"$js": "<what it is>"}, so that the error can say what it got.
 func DecodeSettings(data []byte) (Settings, error) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return Settings{}, fmt.Errorf("%w: %v", ErrInvalidOption, err)
+	}
+	names := make([]string, 0, len(raw))
+	for name := range raw {
+		names = append(names, name)
+	}
+	slices.Sort(names) // the same error for the same options
+	for _, name := range names {
+		kind := optionKind(name)
+		switch {
+		case kind == "":
+			reason := "is not an option of authfetch"
+			if known := optionNamed(name); known != "" {
+				reason += "; did you mean " + known + "?"
+			}
+			return Settings{}, optionErrorf(name, "%s", reason)
+		case holdsNull(raw[name]):
+			return Settings{}, optionErrorf(name, "must be %s, got %s", kind, describeJSON(raw[name]))
+		}
+	}
 	var s Settings
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
+	if err := json.Unmarshal(data, &s); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			name, _, _ := strings.Cut(te.Field, ".")
+			return Settings{}, optionErrorf(name, "must be %s, got %s", optionKind(name), describeJSON(raw[name]))
+		}
 		return Settings{}, fmt.Errorf("%w: %v", ErrInvalidOption, err)
 	}
 	return s, nil
+}
+
+// holdsNull reports whether v is null or an array with a null element, which
+// encoding/json would read as "absent" or as a zero.
+func holdsNull(v json.RawMessage) bool {
+	var elems []json.RawMessage
+	if string(v) == "null" || json.Unmarshal(v, &elems) != nil {
+		return string(v) == "null"
+	}
+	return slices.ContainsFunc(elems, func(e json.RawMessage) bool { return string(e) == "null" })
+}
+
+// optionKind says what an option's value must be, from its field in Settings, or "" when
+// there is no option of that name.
+func optionKind(name string) string {
+	t := reflect.TypeFor[Settings]()
+	for i := range t.NumField() {
+		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); tag == name {
+			switch t.Field(i).Type.String() {
+			case "*float64":
+				return "a number"
+			case "[]int":
+				return "an array of integers"
+			case "[]string":
+				return "an array of strings"
+			}
+			return "a string"
+		}
+	}
+	return ""
+}
+
+// optionNamed returns the option whose name is name but for case, or "".
+func optionNamed(name string) string {
+	t := reflect.TypeFor[Settings]()
+	for i := range t.NumField() {
+		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); strings.EqualFold(tag, name) {
+			return tag
+		}
+	}
+	return ""
+}
+
+// describeJSON says what an option's value is, for an error message: JSON text, cut short,
+// with what the loader said of values JSON cannot hold.
+func describeJSON(raw json.RawMessage) string {
+	var v any
+	_ = json.Unmarshal(raw, &v)
+	s := render(v)
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return s
+}
+
+func render(v any) string {
+	switch v := v.(type) {
+	case map[string]any:
+		if js, ok := v["$js"].(string); ok && len(v) == 1 {
+			return js
+		}
+	case []any:
+		parts := make([]string, len(v))
+		for i, e := range v {
+			parts[i] = render(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // Key is the storageKey option, or its default.
@@ -66,6 +171,9 @@ func (s Settings) Options() []Option { return []Option{s.apply} }
 // apply sets what the settings hold, in the order the With* options would, so that errors
 // come out in the same order.
 func (s Settings) apply(c *config) {
+	if s.Preset != nil { // first: every option given beside it wins
+		c.setPreset(*s.Preset)
+	}
 	if s.BaseURL != nil {
 		c.setBaseURL(*s.BaseURL)
 	}
@@ -76,7 +184,7 @@ func (s Settings) apply(c *config) {
 		c.addOrigins(s.AllowedOrigins)
 	}
 	if s.HeaderName != nil || s.HeaderPrefix != nil {
-		c.setHeader(or(s.HeaderName, DefaultHeaderName), or(s.HeaderPrefix, ""))
+		c.setHeader(or(s.HeaderName, c.headerName), or(s.HeaderPrefix, c.headerPrefix))
 	}
 	if s.ExpiredCodes != nil {
 		c.expiredCodes = codeList(s.ExpiredCodes)
@@ -100,10 +208,19 @@ func (s Settings) apply(c *config) {
 		c.setRefreshMethod(*s.RefreshMethod)
 	}
 	if s.RefreshTokenIn != nil || s.RefreshTokenName != nil {
-		c.setRefreshToken(TokenPlacement(or(s.RefreshTokenIn, string(InPath))), or(s.RefreshTokenName, ""))
+		c.setRefreshToken(TokenPlacement(or(s.RefreshTokenIn, string(c.refreshTokenIn))), or(s.RefreshTokenName, ""))
 	}
-	if s.AccessTokenPath != nil || s.RefreshTokenPath != nil {
-		c.setTokenPaths(or(s.AccessTokenPath, DefaultAccessTokenPath), or(s.RefreshTokenPath, DefaultRefreshTokenPath))
+	if s.AccessTokenPath != nil {
+		c.accessTokenPath = c.path("accessTokenPath", *s.AccessTokenPath)
+	}
+	if s.RefreshTokenPath != nil {
+		c.refreshTokenPath = c.path("refreshTokenPath", *s.RefreshTokenPath)
+	}
+	if s.ExpiresInPath != nil {
+		c.expiresInPath = c.path("expiresInPath", *s.ExpiresInPath)
+	}
+	if s.ClientID != nil || s.Scope != nil {
+		c.clientID, c.scope = or(s.ClientID, c.clientID), or(s.Scope, c.scope)
 	}
 	if s.RefreshTimeout != nil {
 		c.setRefreshTimeout(millis(*s.RefreshTimeout))

@@ -306,9 +306,22 @@ func TestRefreshRequestShape(t *testing.T) {
 			"PUT", "/token", nil, `{"refresh_token":"r/1 x"}`},
 		{"header", []Option{WithRefreshURL("/token"), WithRefreshToken(InHeader, "")}, "POST", "/token",
 			map[string]string{"X-Refresh-Token": "r/1 x"}, ""},
+		{"oauth2 preset", []Option{WithPreset(PresetOAuth2), WithRefreshURL("https://id.example/oauth/token"), WithClient("spa app", "openid offline_access")},
+			"POST", "https://id.example/oauth/token", map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
+			"grant_type=refresh_token&refresh_token=r%2F1%20x&client_id=spa%20app&scope=openid%20offline_access"},
+		{"oauth2 preset without scope", []Option{WithPreset(PresetOAuth2), WithRefreshURL("/token"), WithClient("app", "")},
+			"POST", "/token", nil, "grant_type=refresh_token&refresh_token=r%2F1%20x&client_id=app"},
+		{"sliding preset: the access token, as requests carry it", []Option{WithBaseURL("/api"), WithPreset(PresetSliding)},
+			"GET", "/api/refresh_token", map[string]string{"Authorization": "Bearer a.b.c"}, ""},
+		{"sliding, an option beside the preset wins", []Option{WithBaseURL("/api"), WithPreset(PresetSliding), WithRefreshMethod("POST")},
+			"POST", "/api/refresh_token", map[string]string{"Authorization": "Bearer a.b.c"}, ""},
+		{"cookie", []Option{WithRefreshURL("/api/refreshJwt"), WithRefreshToken(InCookie, "")}, "POST", "/api/refreshJwt", nil, ""},
 	}
 	for _, tt := range tests {
-		req := mustClient(t, tt.opts...).refreshRequest("r/1 x")
+		req := mustClient(t, tt.opts...).refreshRequest(Tokens{AccessToken: "a.b.c", RefreshToken: "r/1 x"})
+		if cookies := tt.name == "cookie"; req.Cookies != cookies {
+			t.Errorf("%s: Cookies = %v, want %v", tt.name, req.Cookies, cookies)
+		}
 		if req.Method != tt.method || req.URL != tt.url || string(req.Body) != tt.body {
 			t.Errorf("%s: request = %s %s %q; want %s %s %q", tt.name, req.Method, req.URL, req.Body, tt.method, tt.url, tt.body)
 		}

@@ -22,6 +22,12 @@ type Tokens struct {
 	// ClockOffset is the device clock minus the server's, in milliseconds, measured from
 	// the access token's iat when the pair arrived (0 when it has none).
 	ClockOffset int64 `json:"clockOffset,omitempty"`
+	// Lifetime is the access token's lifetime in milliseconds as the server gave it
+	// (expires_in), for an access token that is not a JWT; SetTokens takes it from the
+	// caller. ExpiresAt is when that lifetime ends, by the device clock (Unix ms), set by
+	// the client when the pair arrives. A JWT's own exp takes precedence.
+	Lifetime  int64 `json:"lifetime,omitempty"`
+	ExpiresAt int64 `json:"expiresAt,omitempty"`
 	// ServerDecides is set when the access token was due for an early refresh already on
 	// arrival (no iat, and a clock the offset cannot correct), or when its early refresh
 	// failed twice: it is then sent until the server says it expired.
