@@ -83,7 +83,10 @@ func TestOpaqueTokenRefreshedEarly(t *testing.T) {
 		t.Fatal(err)
 	}
 	var sent []string
-	send := func(_ context.Context, h Header) (Reply, error) { sent = append(sent, h.Value); return Reply{Status: 200}, nil }
+	send := func(_ context.Context, h Header) (Reply, error) {
+		sent = append(sent, h.Value)
+		return Reply{Status: 200}, nil
+	}
 	for range 100 { // 100 requests over 150 s, 1.5 s apart
 		if _, err := c.Do(context.Background(), "x", send); err != nil {
 			t.Fatal(err)
