@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -122,24 +123,33 @@ type reply struct {
 // post POSTs body to path of instance i, or of the proxy when i is -1.
 func (b *backend) post(i int, path, body string) reply {
 	b.t.Helper()
+	r, err := b.tryPost(i, path, body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return r
+}
+
+// tryPost is post for any goroutine: it returns the error instead of failing.
+func (b *backend) tryPost(i int, path, body string) (reply, error) {
 	base := b.proxy
 	if i >= 0 {
 		base = b.urls[i]
 	}
 	res, err := b.client.Post(base+path, "application/json", strings.NewReader(body))
 	if err != nil {
-		b.t.Fatalf("POST %s: %v", path, err)
+		return reply{}, fmt.Errorf("POST %s: %w", path, err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(res.Body)
 	if err != nil {
-		b.t.Fatalf("POST %s: %v", path, err)
+		return reply{}, fmt.Errorf("POST %s: %w", path, err)
 	}
 	r := reply{Status: res.StatusCode}
 	if err := json.Unmarshal(raw, &r); err != nil {
-		b.t.Fatalf("POST %s: HTTP %d, not JSON: %q", path, res.StatusCode, raw)
+		return reply{}, fmt.Errorf("POST %s: HTTP %d, not JSON: %q", path, res.StatusCode, raw)
 	}
-	return r
+	return r, nil
 }
 
 func (b *backend) login(i int) pair {
@@ -168,11 +178,23 @@ func (b *backend) wantRelogin(i int, refreshToken string) {
 
 func (b *backend) wantPair(r reply) pair {
 	b.t.Helper()
-	var p pair
-	if r.Status != 200 || r.Code != 0 || json.Unmarshal(r.Data, &p) != nil || p.RefreshToken == "" {
-		b.t.Fatalf("HTTP %d code %d %q %s, want a token pair", r.Status, r.Code, r.Message, r.Data)
+	p, err := b.tryPair(r, nil)
+	if err != nil {
+		b.t.Fatal(err)
 	}
 	return p
+}
+
+// tryPair is wantPair for any goroutine, taking tryPost's results.
+func (b *backend) tryPair(r reply, err error) (pair, error) {
+	if err != nil {
+		return pair{}, err
+	}
+	var p pair
+	if r.Status != 200 || r.Code != 0 || json.Unmarshal(r.Data, &p) != nil || p.RefreshToken == "" {
+		return pair{}, fmt.Errorf("HTTP %d code %d %q %s, want a token pair", r.Status, r.Code, r.Message, r.Data)
+	}
+	return p, nil
 }
 
 // stats sums the counters of every instance: each counts what it answered.
