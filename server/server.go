@@ -140,7 +140,8 @@ func (s *Server) newSession(ctx context.Context, subject string) (tokenPair, err
 }
 
 // ExpireAccessTokens expires every access token issued so far (they answer 50014);
-// tokens issued afterwards are valid.
+// tokens issued afterwards are valid. It acts on this Server only: instances that share a
+// Store each keep their own access-token generation.
 func (s *Server) ExpireAccessTokens() { s.generation.Add(1) }
 
 // RevokeRefreshTokens revokes every refresh token issued so far (they answer 10007), on
