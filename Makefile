@@ -5,6 +5,8 @@
 #               examples in headless Chromium, then the example end-to-end test (Playwright)
 #   make build  js/authfetch.wasm and js/wasm_exec.js (build outputs, never committed)
 #   make bench  authfetch beside plain fetch and the axios alternatives: bench/RESULTS.md
+#   make bench-redis  refresh latency and redeems/s, memory store vs Redis, 1 and 3 backend
+#               instances (Go benchmarks of server/redisstore; they start their own redis-server)
 
 GO       ?= go
 GOROOT   := $(shell $(GO) env GOROOT)
@@ -14,7 +16,7 @@ WASMEXEC := js/wasm_exec.js
 
 WBT      := $(CURDIR)/bin/wasmbrowsertest
 
-.PHONY: all build demo bench test test-native test-bridge test-browser test-types test-node test-e2e example-vue example-react npm-deps vet clean
+.PHONY: all build demo bench bench-redis test test-native test-bridge test-browser test-types test-node test-e2e example-vue example-react npm-deps vet clean
 
 all: build
 
@@ -102,6 +104,12 @@ test: test-native test-types test-node test-bridge test-browser test-e2e
 # authfetch.wasm; it needs chromium, and npm the first time (npm ci in bench/). About 7 minutes.
 bench:
 	$(GO) run ./bench -out bench/RESULTS.md
+
+# The reference backend's stores side by side: Store.Redeem alone, and the refresh route
+# over loopback HTTP with one instance and with three behind a round-robin proxy; the
+# parallel ones report redeems/s and refreshes/s. Needs redis-server. About a minute.
+bench-redis:
+	$(GO) test -run '^$$' -bench . -benchtime 2s -count 1 ./server/redisstore/
 
 clean:
 	rm -f $(WASM) $(WASMEXEC)

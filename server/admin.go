@@ -82,7 +82,10 @@ func (s *Server) handleExpireAccess(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRevokeRefresh(w http.ResponseWriter, r *http.Request) {
-	s.RevokeRefreshTokens()
+	if err := s.RevokeRefreshTokens(); err != nil {
+		s.unavailable(w, r, "revoke refresh tokens", err)
+		return
+	}
 	s.ok(w, nil)
 }
 

@@ -13,7 +13,7 @@ const (
 	CodeInternal         = 50000 // HTTP 500, only from FailRefresh
 	CodeInvalidToken     = 50008 // access token missing or invalid
 	CodeTokenExpired     = 50014 // access token expired: refresh and replay
-	CodeUnavailable      = 50300 // HTTP 503: the server was closed while the request waited
+	CodeUnavailable      = 50300 // HTTP 503: the session store failed, or the server was closed while the request waited
 	CodeWrongCredentials = 60204 // vue-element-admin's code for a failed login
 )
 
@@ -25,4 +25,5 @@ const (
 	msgInvalidToken     = "invalid token"
 	msgTokenExpired     = "token expired"
 	msgWrongCredentials = "wrong username or password"
+	msgStoreUnavailable = "session store unavailable, try again later"
 )

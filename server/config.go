@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"log"
 	"maps"
 	"time"
 )
@@ -37,6 +38,15 @@ type Config struct {
 	// reuse and revokes the family. Zero means DefaultRefreshGrace; negative turns the
 	// window off.
 	RefreshGrace time.Duration
+
+	// Store keeps the refresh-token families. Nil means a new NewMemoryStore, which lives
+	// and dies with this Server's process. Instances of one backend share a Store (see
+	// package redisstore) and must share Key too, or each refuses the others' tokens.
+	Store Store
+
+	// ErrorLog receives what a client is not told, such as why the Store failed; nil
+	// means the log package's standard logger. Tokens are never logged.
+	ErrorLog *log.Logger
 
 	// Now is the clock for issuing and for validating tokens; nil means time.Now.
 	// Tests move it to expire tokens without sleeping.
@@ -85,6 +95,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Store == nil {
+		c.Store = NewMemoryStore()
+	}
+	if c.ErrorLog == nil {
+		c.ErrorLog = log.Default()
 	}
 	return c, nil
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"net/http"
 )
 
@@ -24,8 +25,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, http.StatusOK, CodeWrongCredentials, msgWrongCredentials, nil)
 		return
 	}
-	pair, err := s.newSession(req.Username)
-	if err != nil {
+	pair, err := s.newSession(r.Context(), req.Username)
+	switch {
+	case errors.Is(err, ErrStore):
+		s.unavailable(w, r, "login", err)
+		return
+	case err != nil:
 		s.answer(w, http.StatusInternalServerError, CodeInternal, "cannot issue tokens", nil)
 		return
 	}

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -28,16 +31,18 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 		s.relogin(w)
 		return
 	}
-	pair, result, err := s.rotate(c)
+	pair, result, err := s.rotate(r.Context(), c)
 	switch {
+	case errors.Is(err, ErrStore):
+		s.unavailable(w, r, "refresh", err)
 	case err != nil:
 		s.answer(w, http.StatusInternalServerError, CodeInternal, "cannot issue tokens", nil)
-	case result == reused:
+	case result == Reused:
 		s.stats.reused.Add(1)
 		s.relogin(w)
-	case result == dead:
+	case result == Dead:
 		s.relogin(w)
-	case result == graced:
+	case result == Graced:
 		s.stats.graced.Add(1)
 		s.ok(w, pair)
 	default:
@@ -47,35 +52,31 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 }
 
 // rotate spends the verified refresh token c and returns the next pair of its family.
-// One hold of the lock covers the check, the spending and the recording of the new
-// token: two calls with the same token cannot both get a new successor. A retry within
-// the grace window gets the successor issued the first time, re-signed (the same token:
-// HS256 over the same claims), with a fresh access token.
-func (s *Server) rotate(c *claims) (tokenPair, redeemResult, error) {
-	ss := s.sessions
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
+// The Store decides in one atomic step, so two calls with the same token, on this
+// instance or another, cannot both get a new successor. A retry within the grace window
+// gets the successor issued the first time, signed again (the same token: HS256 over the
+// same claims), with a fresh access token.
+func (s *Server) rotate(ctx context.Context, c *claims) (tokenPair, RedeemResult, error) {
 	now := s.cfg.Now()
 	// Signed before spending, so a signing error leaves the old token usable.
-	pair, jti, exp, err := s.signPair(c.Subject, c.SID)
+	pair, next, err := s.signPair(c.Subject, c.SID, now)
 	if err != nil {
-		return tokenPair{}, dead, err
+		return tokenPair{}, Dead, err
 	}
-	result, rec := ss.redeem(c.ID, now, s.cfg.RefreshGrace)
-	switch result {
-	case redeemed:
-		ss.add(jti, c.SID, exp, now)
-		rec.next = jti
-		return pair, redeemed, nil
-	case graced:
-		successor := refreshClaims(c.Subject, c.SID, rec.iat, rec.exp)
-		successor.ID = ss.tokens[c.ID].next
-		if pair.RefreshToken, err = s.sign(successor); err != nil {
-			return tokenPair{}, dead, err
+	red, err := s.cfg.Store.Redeem(ctx, c.SID, c.ID, next, now, s.cfg.RefreshGrace)
+	if err != nil {
+		return tokenPair{}, Dead, fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	switch red.Result {
+	case Redeemed:
+		return pair, Redeemed, nil
+	case Graced:
+		if pair.RefreshToken, err = s.sign(refreshClaims(c.Subject, c.SID, red.Successor)); err != nil {
+			return tokenPair{}, Dead, err
 		}
-		return pair, graced, nil
+		return pair, Graced, nil
 	}
-	return tokenPair{}, result, nil
+	return tokenPair{}, red.Result, nil
 }
 
 // refreshToken finds the refresh token in the path, else in header X-Refresh-Token,

@@ -34,6 +34,16 @@ func (s *Server) relogin(w http.ResponseWriter) {
 	s.answer(w, http.StatusOK, CodeRelogin, msgRelogin, nil)
 }
 
+// unavailable answers 503 when the Store failed during what (a login, a refresh): the
+// client keeps its tokens and tries again later, and the log says why. A refresh is never
+// answered 10007 for it, since the token may well be good.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, what string, err error) {
+	if r.Context().Err() == nil { // else the client hung up: the store call was canceled
+		s.cfg.ErrorLog.Printf("%s: answered 503: %v", what, err)
+	}
+	s.answer(w, http.StatusServiceUnavailable, CodeUnavailable, msgStoreUnavailable, nil)
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"net/http"
@@ -21,10 +22,9 @@ type Server struct {
 	// with an older one are expired.
 	generation atomic.Uint64
 
-	sessions *sessions
-	gates    gates
-	faults   faults
-	stats    counters
+	gates  gates
+	faults faults
+	stats  counters
 
 	closed    chan struct{} // closed by Close: ends hanging refreshes and gate waiters
 	closeOnce sync.Once
@@ -42,10 +42,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:      cfg,
-		key:      cfg.Key,
-		sessions: newSessions(),
-		closed:   make(chan struct{}),
+		cfg:    cfg,
+		key:    cfg.Key,
+		closed: make(chan struct{}),
 	}
 	if s.key == nil {
 		s.key = make([]byte, 32)
@@ -119,33 +118,40 @@ func (s *Server) Close() {
 }
 
 // IssuePair logs subject in without a password, as a new session (token family), and
-// returns its access and refresh tokens.
+// returns its access and refresh tokens. An error of the Store matches ErrStore.
 func (s *Server) IssuePair(subject string) (access, refresh string, err error) {
-	pair, err := s.newSession(subject)
+	pair, err := s.newSession(context.Background(), subject)
 	return pair.Token, pair.RefreshToken, err
 }
 
-func (s *Server) newSession(subject string) (tokenPair, error) {
+func (s *Server) newSession(ctx context.Context, subject string) (tokenPair, error) {
 	if subject == "" {
 		return tokenPair{}, ErrEmptySubject
 	}
 	sid := newID()
-	s.sessions.mu.Lock()
-	defer s.sessions.mu.Unlock()
-	pair, jti, exp, err := s.signPair(subject, sid)
+	pair, first, err := s.signPair(subject, sid, s.cfg.Now())
 	if err != nil {
 		return tokenPair{}, fmt.Errorf("server: sign tokens: %w", err)
 	}
-	s.sessions.add(jti, sid, exp, s.cfg.Now())
+	if err := s.cfg.Store.Issue(ctx, sid, first); err != nil {
+		return tokenPair{}, fmt.Errorf("%w: %w", ErrStore, err)
+	}
 	return pair, nil
 }
 
 // ExpireAccessTokens expires every access token issued so far (they answer 50014);
-// tokens issued afterwards are valid.
+// tokens issued afterwards are valid. It acts on this Server only: instances that share a
+// Store each keep their own access-token generation.
 func (s *Server) ExpireAccessTokens() { s.generation.Add(1) }
 
-// RevokeRefreshTokens revokes every refresh token issued so far (they answer 10007).
-func (s *Server) RevokeRefreshTokens() { s.sessions.revokeAll() }
+// RevokeRefreshTokens revokes every refresh token issued so far (they answer 10007), on
+// every instance that shares the Store. An error of the Store matches ErrStore.
+func (s *Server) RevokeRefreshTokens() error {
+	if err := s.cfg.Store.RevokeAll(context.Background()); err != nil {
+		return fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	return nil
+}
 
 // Reset zeroes the counters, cancels the failures FailRefresh injected, and releases
 // and forgets every gate. Tokens are untouched.

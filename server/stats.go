@@ -2,7 +2,8 @@ package server
 
 import "sync/atomic"
 
-// Stats counts what the server answered since New or the last ResetStats.
+// Stats counts what the server answered since New or the last ResetStats: this Server
+// only, not the other instances that share its Store.
 type Stats struct {
 	RefreshCalls   int64 `json:"refreshCalls"`   // calls reaching a refresh route
 	Refreshed      int64 `json:"refreshed"`      // successful rotations

@@ -36,10 +36,10 @@ var errTokenKind = errors.New("wrong kind of token")
 // newID returns 128 random bits, for jti and sid.
 func newID() string { return rand.Text() }
 
-// signPair signs a new access and refresh token for subject in session sid. The caller
-// records the refresh token's jti (returned with its expiry) before handing it out.
-func (s *Server) signPair(subject, sid string) (pair tokenPair, refreshJTI string, refreshExp time.Time, err error) {
-	now := s.cfg.Now()
+// signPair signs a new access and refresh token for subject in session sid, issued at
+// now. The caller records the refresh token (returned as the Store knows it) before
+// handing it out.
+func (s *Server) signPair(subject, sid string, now time.Time) (pair tokenPair, refresh Token, err error) {
 	access := &claims{
 		RegisteredClaims: jwt.RegisteredClaims{
 			ID:        newID(),
@@ -51,25 +51,26 @@ func (s *Server) signPair(subject, sid string) (pair tokenPair, refreshJTI strin
 		SID:  sid,
 		Gen:  s.generation.Load(),
 	}
-	refreshExp = now.Add(s.cfg.RefreshTTL)
-	refresh := refreshClaims(subject, sid, now, refreshExp)
-	refresh.ID = newID()
+	refresh = Token{ID: newID(), IssuedAt: now, ExpiresAt: now.Add(s.cfg.RefreshTTL)}
 	if pair.Token, err = s.sign(access); err != nil {
-		return tokenPair{}, "", time.Time{}, err
+		return tokenPair{}, Token{}, err
 	}
-	if pair.RefreshToken, err = s.sign(refresh); err != nil {
-		return tokenPair{}, "", time.Time{}, err
+	if pair.RefreshToken, err = s.sign(refreshClaims(subject, sid, refresh)); err != nil {
+		return tokenPair{}, Token{}, err
 	}
-	return pair, refresh.ID, refreshExp, nil
+	return pair, refresh, nil
 }
 
-// refreshClaims are the claims of a refresh token, all but its jti.
-func refreshClaims(subject, sid string, iat, exp time.Time) *claims {
+// refreshClaims are the claims of refresh token t. Signing them again gives the
+// identical token: NumericDate keeps whole seconds (jwt.TimePrecision), so a Store that keeps milliseconds
+// loses nothing.
+func refreshClaims(subject, sid string, t Token) *claims {
 	return &claims{
 		RegisteredClaims: jwt.RegisteredClaims{
+			ID:        t.ID,
 			Subject:   subject,
-			IssuedAt:  jwt.NewNumericDate(iat),
-			ExpiresAt: jwt.NewNumericDate(exp),
+			IssuedAt:  jwt.NewNumericDate(t.IssuedAt),
+			ExpiresAt: jwt.NewNumericDate(t.ExpiresAt),
 		},
 		Kind: kindRefresh,
 		SID:  sid,

@@ -42,8 +42,11 @@ const testPage = `<!doctype html><meta charset=utf-8><title>t</title>`
 // env is one test's world: a fresh reference backend on its own 127.0.0.1 origin (a new
 // port, so localStorage and the HTTP cache do not leak between tests), and its tabs.
 type env struct {
-	t        *testing.T
-	srv      *server.Server
+	t   *testing.T
+	srv *server.Server
+	// be is what waitGate and wantStats look at: srv, or every instance of a backend
+	// that runs several (newInstancesEnv).
+	be       backend
 	ts       *httptest.Server
 	origin   string
 	http2    bool
@@ -68,6 +71,15 @@ const (
 
 func (p protocol) String() string { return [...]string{"http1", "http2"}[p] }
 
+// backend is the part of a *server.Server that the tests drive and read.
+type backend interface {
+	ExpireAccessTokens()
+	ResetStats()
+	GateWaiting(gate string) int
+	ReleaseGate(gate string)
+	Stats() server.Stats
+}
+
 // newEnv starts the env's servers, with HTTP/1.1 unless proto says otherwise.
 func newEnv(t *testing.T, proto ...protocol) *env {
 	t.Helper()
@@ -80,10 +92,18 @@ func newEnv(t *testing.T, proto ...protocol) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, srv: srv, deadline: time.Now().Add(testTimeout), refresh: newRefreshGate()}
+	e := &env{t: t, srv: srv, be: srv, deadline: time.Now().Add(testTimeout), refresh: newRefreshGate()}
+	e.serve(srv.Handler(), srv.Close, proto)
+	return e
+}
 
+// serve serves api at /api/ (behind the env's refresh gate), the module at /js/ and the
+// test page at /, on a new origin, with HTTP/1.1 unless proto says otherwise. closeAPI
+// ends what the backend holds when the test ends.
+func (e *env) serve(api http.Handler, closeAPI func(), proto []protocol) {
+	t := e.t
 	mux := http.NewServeMux()
-	mux.Handle("/api/", e.refresh.wrap(srv.Handler()))
+	mux.Handle("/api/", e.refresh.wrap(api))
 	mux.Handle("/js/", http.StripPrefix("/js/", http.FileServer(http.Dir(jsDir))))
 	// An open redirect on the allowed origin, as many sites have one: /open-redirect?to=URL.
 	mux.HandleFunc("GET /open-redirect", func(w http.ResponseWriter, r *http.Request) {
@@ -109,9 +129,8 @@ func newEnv(t *testing.T, proto ...protocol) *env {
 	// Cleanups run last-in first-out: tabs close first, then the refresh gate and the
 	// backend end what they hold, then the HTTP server (whose Close waits for requests).
 	t.Cleanup(e.ts.Close)
-	t.Cleanup(srv.Close)
+	t.Cleanup(closeAPI)
 	t.Cleanup(e.refresh.close)
-	return e
 }
 
 // waitFor polls cond until it holds or the test's deadline passes. It is for
@@ -140,11 +159,11 @@ func (e *env) maxHeld(holds int) int {
 	return min(holds, connsPerOrigin)
 }
 
-// waitGate waits until n requests wait at the backend's gate.
+// waitGate waits until n requests wait at the backend's gate (on all its instances).
 func (e *env) waitGate(gate string, n int) {
 	e.t.Helper()
 	e.waitFor(fmt.Sprintf("%d requests at gate %q", n, gate), func() (bool, string) {
-		w := e.srv.GateWaiting(gate)
+		w := e.be.GateWaiting(gate)
 		return w >= n, fmt.Sprintf("%d waiting", w)
 	})
 }
@@ -654,10 +673,11 @@ func wantAllCodeZero(t *testing.T, what string, replies []burstReply) {
 	}
 }
 
-// wantStats compares the backend's counters that matter to a test.
+// wantStats compares the backend's counters that matter to a test (summed over its
+// instances, when it has several).
 func (e *env) wantStats(what string, want map[string]int64) {
 	e.t.Helper()
-	st := e.srv.Stats()
+	st := e.be.Stats()
 	got := map[string]int64{
 		"RefreshCalls": st.RefreshCalls, "Refreshed": st.Refreshed, "Reused": st.Reused,
 		"ReloginAnswers": st.ReloginAnswers, "ExpiredAnswers": st.ExpiredAnswers,

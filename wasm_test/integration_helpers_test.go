@@ -112,7 +112,7 @@ func newEnvWith(t *testing.T, page string, mount func(mux *http.ServeMux)) (*env
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, srv: srv, deadline: time.Now().Add(testTimeout), refresh: newRefreshGate()}
+	e := &env{t: t, srv: srv, be: srv, deadline: time.Now().Add(testTimeout), refresh: newRefreshGate()}
 	log := &apiLog{}
 	mux := http.NewServeMux()
 	mux.Handle("/api/", log.wrap(e.refresh.wrap(srv.Handler())))

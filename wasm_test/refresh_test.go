@@ -455,12 +455,13 @@ return { A: r[0], B: r[1], C: r[2], ms: performance.now() - t0, others: window.p
 // the browser.
 func TestFourTabs(t *testing.T) {
 	for _, proto := range []protocol{http1, http2} {
-		t.Run(proto.String(), func(t *testing.T) { testFourTabs(t, proto) })
+		t.Run(proto.String(), func(t *testing.T) { fourTabStorm(t, newEnv(t, proto)) })
 	}
 }
 
-func testFourTabs(t *testing.T, proto protocol) {
-	e := newEnv(t, proto)
+// fourTabStorm is TestFourTabs in e, whose backend may have several instances
+// (TestFourTabsThreeInstances).
+func fourTabStorm(t *testing.T, e *env) {
 	const tabs, n = 4, 50
 	var tbs []*tab
 	for i := range tabs {
@@ -477,8 +478,8 @@ func testFourTabs(t *testing.T, proto protocol) {
 			t.Fatalf("tab %s: getTokens() = %+v, want tab 1's pair from localStorage", tb.name, got)
 		}
 	}
-	e.srv.ExpireAccessTokens()
-	e.srv.ResetStats()
+	e.be.ExpireAccessTokens()
+	e.be.ResetStats()
 
 	started := time.Now()
 	for _, tb := range tbs {
@@ -488,7 +489,7 @@ func testFourTabs(t *testing.T, proto protocol) {
 		tb.waitSent("tab"+tb.name, n)
 	}
 	e.waitGate("tabs", e.maxHeld(tabs*n))
-	e.srv.ReleaseGate("tabs")
+	e.be.ReleaseGate("tabs")
 
 	var pageMs []string
 	for _, tb := range tbs {
@@ -496,7 +497,11 @@ func testFourTabs(t *testing.T, proto protocol) {
 		pageMs = append(pageMs, fmt.Sprintf("%.0f", tb.burstMs("tab"+tb.name)))
 	}
 	elapsed := time.Since(started)
-	st := e.srv.Stats()
+	st := e.be.Stats()
+	proto := http1
+	if e.http2 {
+		proto = http2
+	}
 	t.Logf("four tabs × %d requests at expiry (%s): %v (per tab, first call to all settled: %s ms); server: refreshCalls=%d refreshed=%d reused=%d reloginAnswers=%d expiredAnswers=%d requests=%d",
 		n, proto, elapsed.Round(time.Millisecond), strings.Join(pageMs, ", "), st.RefreshCalls, st.Refreshed, st.Reused, st.ReloginAnswers, st.ExpiredAnswers, st.Requests)
 	e.wantStats("after the four bursts", map[string]int64{

@@ -4,6 +4,9 @@
 //
 //	go run ./server/cmd/authfetch-server -root .
 //
+// With -redis (or AUTHFETCH_REDIS_URL) and the same -key, several instances keep their
+// refresh-token families in one Redis and act as one backend behind a load balancer.
+//
 // It is a demo server: in-memory users (demo / demo), short token lifetimes, and, by
 // default, the admin endpoints that let anyone expire tokens or break refreshes.
 package main
@@ -46,6 +49,7 @@ func main() {
 	// On by default because the demo page and the browser tests drive the server
 	// through these endpoints; turn off to see the plain protocol only.
 	admin := flag.Bool("admin", true, "mount /api/admin/ and /api/hold (demos and tests only: unauthenticated)")
+	redisFlag := flag.String("redis", "", "keep refresh-token families in Redis at `URL` (redis://host:6379/0), shared by every instance with the same -key (default: $"+redisEnv+", else in memory)")
 	flag.Parse()
 
 	if *port != 0 {
@@ -66,6 +70,12 @@ func main() {
 	if *key != "" {
 		cfg.Key = []byte(*key)
 	}
+	store, closeStore, err := openStore(redisURL(*redisFlag), cfg.Key)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer closeStore()
+	cfg.Store = store
 	s, err := server.New(cfg)
 	if err != nil {
 		log.Fatal(err)
