@@ -48,6 +48,13 @@ type Config struct {
 	// means the log package's standard logger. Tokens are never logged.
 	ErrorLog *log.Logger
 
+	// RefreshCookie sends the refresh token as an HttpOnly cookie instead of in the JSON
+	// replies (the client's refreshTokenIn: 'cookie'), so no script on the page can read
+	// it: HttpOnly, SameSite=Strict, Secure when the request came over HTTPS, and Path
+	// /api/refreshJwt, the one route it is for. Rotation, reuse detection and the grace
+	// window are the same.
+	RefreshCookie bool
+
 	// Now is the clock for issuing and for validating tokens; nil means time.Now.
 	// Tests move it to expire tokens without sleeping.
 	Now func() time.Time

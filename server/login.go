@@ -35,5 +35,5 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.stats.logins.Add(1)
-	s.ok(w, pair)
+	s.ok(w, s.deliver(w, r, pair))
 }

@@ -22,6 +22,9 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 		s.answerRequestError(w, rerr)
 		return
 	}
+	if c, err := r.Cookie(refreshCookie); token == "" && s.cfg.RefreshCookie && err == nil {
+		token = c.Value
+	}
 	if token == "" {
 		s.relogin(w)
 		return
@@ -30,6 +33,10 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.relogin(w)
 		return
+	}
+	if s.cfg.RefreshCookie {
+		// Whatever the outcome, the cookie presented is spent: a new one, or none.
+		http.SetCookie(w, s.cookie(r, "", -1))
 	}
 	pair, result, err := s.rotate(r.Context(), c)
 	switch {
@@ -44,10 +51,32 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 		s.relogin(w)
 	case result == Graced:
 		s.stats.graced.Add(1)
-		s.ok(w, pair)
+		s.ok(w, s.deliver(w, r, pair))
 	default:
 		s.stats.refreshed.Add(1)
-		s.ok(w, pair)
+		s.ok(w, s.deliver(w, r, pair))
+	}
+}
+
+// refreshCookie names the cookie that carries the refresh token in cookie mode.
+const refreshCookie = "authfetch_refresh"
+
+// deliver returns the pair to put in the reply. In cookie mode the refresh token goes in
+// an HttpOnly cookie instead, so no script can read it.
+func (s *Server) deliver(w http.ResponseWriter, r *http.Request, pair tokenPair) tokenPair {
+	if s.cfg.RefreshCookie {
+		w.Header().Del("Set-Cookie") // the spent one's removal, replaced
+		http.SetCookie(w, s.cookie(r, pair.RefreshToken, int(s.cfg.RefreshTTL.Seconds())))
+		pair.RefreshToken = ""
+	}
+	return pair
+}
+
+// cookie is the refresh cookie with value, kept maxAge seconds (negative: removed).
+func (s *Server) cookie(r *http.Request, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{
+		Name: refreshCookie, Value: value, Path: "/api/refreshJwt", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil,
 	}
 }
 

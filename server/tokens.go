@@ -28,7 +28,7 @@ type claims struct {
 // tokenPair is the "data" of a login or refresh reply.
 type tokenPair struct {
 	Token        string `json:"token"`
-	RefreshToken string `json:"refreshToken"`
+	RefreshToken string `json:"refreshToken,omitempty"` // empty in cookie mode
 }
 
 var errTokenKind = errors.New("wrong kind of token")

@@ -108,7 +108,15 @@ func (l *apiLog) wantNoDoubledBase(t *testing.T) {
 // /api/. The page at / is the harness's testPage unless mount serves "GET /{$}" itself.
 func newEnvWith(t *testing.T, page string, mount func(mux *http.ServeMux)) (*env, *apiLog) {
 	t.Helper()
-	srv, err := server.New(server.Config{Admin: true, AccessTTL: time.Hour})
+	return newEnvConfig(t, server.Config{}, page, mount)
+}
+
+// newEnvConfig is newEnvWith with the backend configured by cfg (Admin and a one-hour
+// AccessTTL are set).
+func newEnvConfig(t *testing.T, cfg server.Config, page string, mount func(mux *http.ServeMux)) (*env, *apiLog) {
+	t.Helper()
+	cfg.Admin, cfg.AccessTTL = true, time.Hour
+	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

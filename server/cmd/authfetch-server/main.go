@@ -48,6 +48,7 @@ func main() {
 	key := flag.String("key", "", "HS256 key, at least 32 bytes; demo only (default: random per start, so tokens die with the process)")
 	// On by default because the demo page and the browser tests drive the server
 	// through these endpoints; turn off to see the plain protocol only.
+	cookie := flag.Bool("refresh-cookie", false, "send the refresh token as an HttpOnly cookie, not in replies (the client's refreshTokenIn: 'cookie')")
 	admin := flag.Bool("admin", true, "mount /api/admin/ and /api/hold (demos and tests only: unauthenticated)")
 	redisFlag := flag.String("redis", "", "keep refresh-token families in Redis at `URL` (redis://host:6379/0), shared by every instance with the same -key (default: $"+redisEnv+", else in memory)")
 	flag.Parse()
@@ -63,7 +64,7 @@ func main() {
 		log.Fatalf("-root %q is not a directory", *root)
 	}
 
-	cfg := server.Config{AccessTTL: *accessTTL, RefreshTTL: *refreshTTL, RefreshGrace: *grace, Admin: *admin}
+	cfg := server.Config{AccessTTL: *accessTTL, RefreshTTL: *refreshTTL, RefreshGrace: *grace, RefreshCookie: *cookie, Admin: *admin}
 	if *grace == 0 {
 		cfg.RefreshGrace = -1 // Config's zero means the default
 	}
