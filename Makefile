@@ -33,9 +33,12 @@ $(WASMEXEC): FORCE
 demo: build
 	$(GO) run ./server/cmd/authfetch-server -root . -port $(PORT)
 
+# The tooling lives in modules of its own (bench/, wasm_test/, internal/chromium/; go.work
+# joins them to the root module for development), so ./... is the library alone.
+TOOLMODS := ./bench/... ./internal/chromium/... ./wasm_test/...
 vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
-	$(GO) vet ./...
+	$(GO) vet ./... $(TOOLMODS)
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./bench/floor/...
 
 test-native: vet
