@@ -203,7 +203,7 @@ func report(cfg *config, art *artifacts, b *browser, r *results, info *runInfo) 
 		fmt.Fprintf(&doc, "- Browser: %s, headless: `%s`\n", b.version, b.commandLine)
 	}
 	fmt.Fprintf(&doc, "- Go: %s; authfetch.wasm built with `GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ./wasm`\n", art.goVersion)
-	fmt.Fprintf(&doc, "- Backend: `server.New(server.Config{Admin: true, AccessTTL: %v, RefreshGrace: -1})` (strict reuse detection: no grace window) on 127.0.0.1, a fresh one (fresh port, so fresh origin and localStorage) per page or scenario; HTTP/1.1, no compression\n", accessTTL)
+	fmt.Fprintf(&doc, "- Backend: `admin.New(server.Config{AccessTTL: %v, RefreshGrace: -1})` (strict reuse detection: no grace window) on 127.0.0.1, a fresh one (fresh port, so fresh origin and localStorage) per page or scenario; HTTP/1.1, no compression\n", accessTTL)
 	if cfg.aarDedupe {
 		fmt.Fprintf(&doc, "- axios-auth-refresh ran with its default `deduplicateRefresh: true` (-aar-dedupe)\n")
 	}

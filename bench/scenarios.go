@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/authfetch/authfetch/server"
+	"github.com/authfetch/authfetch/server/admin"
 )
 
 // alt is one of the alternatives measured side by side; key names web/alt-<key>.js.
@@ -74,7 +74,7 @@ type memResult struct {
 // outcome is one expiry burst or storm: what the page saw and what the server counted.
 type outcome struct {
 	page     burstResult // summed over tabs for a storm; Ms is the wall time
-	stats    server.Stats
+	stats    admin.Stats
 	alive    int      // tabs whose request after a second expiry succeeded
 	lost     []string // for the others: the first error the page saw ("" if the reply was just not code 0)
 	tabs     int

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/authfetch/authfetch/server"
+	"github.com/authfetch/authfetch/server/admin"
 )
 
 // web is the bench page, its harness and one module per alternative.
@@ -60,7 +61,7 @@ func loadFiles(a *artifacts) (*files, error) {
 // site is one reference backend and the bench page on a fresh loopback port: a fresh
 // origin, hence fresh counters and a localStorage of its own.
 type site struct {
-	api *server.Server
+	api *admin.Server
 	ts  *httptest.Server
 	url string
 }
@@ -73,7 +74,7 @@ const accessTTL = time.Hour
 func newSite(f *files) (*site, error) {
 	// No grace window: every refresh token presented twice is reuse and ends the session,
 	// so a client that refreshes twice for one expiry shows it.
-	api, err := server.New(server.Config{Admin: true, AccessTTL: accessTTL, RefreshGrace: -1})
+	api, err := admin.New(server.Config{AccessTTL: accessTTL, RefreshGrace: -1})
 	if err != nil {
 		return nil, err
 	}

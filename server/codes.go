@@ -6,14 +6,14 @@ const (
 	CodeOK               = 0
 	CodeRelogin          = 10007 // refresh token expired, revoked, reused or unknown: log in again
 	CodeBadRequest       = 40000 // HTTP 400
-	CodeForbidden        = 40300 // HTTP 403: an admin request without AdminHeader, or from another site
+	CodeForbidden        = 40300 // HTTP 403: a request of package admin without its header, or from another site
 	CodeNotFound         = 40400 // HTTP 404
 	CodeMethodNotAllowed = 40500 // HTTP 405
 	CodeTooLarge         = 41300 // HTTP 413
-	CodeInternal         = 50000 // HTTP 500, only from FailRefresh
+	CodeInternal         = 50000 // HTTP 500: tokens could not be signed, or a failure package admin injected
 	CodeInvalidToken     = 50008 // access token missing or invalid
 	CodeTokenExpired     = 50014 // access token expired: refresh and replay
-	CodeUnavailable      = 50300 // HTTP 503: the session store failed, or the server was closed while the request waited
+	CodeUnavailable      = 50300 // HTTP 503: the session store failed (or package admin closed while the request waited)
 	CodeWrongCredentials = 60204 // vue-element-admin's code for a failed login
 )
 

@@ -59,9 +59,10 @@ type Config struct {
 	// Tests move it to expire tokens without sleeping.
 	Now func() time.Time
 
-	// Admin mounts /api/admin/ and /api/hold, which let anyone expire or revoke tokens,
-	// make refreshes fail and hold requests. For demos and tests only.
-	Admin bool
+	// OnEvent, if not nil, is told of every Event as it happens, for metrics: on the
+	// request's goroutine, from many at once, so it must be quick and safe for concurrent
+	// use.
+	OnEvent func(Event)
 }
 
 // withDefaults returns a copy of c with defaults filled in, or an error naming the

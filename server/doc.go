@@ -5,10 +5,22 @@
 // in a [Store]: this process's memory by default ([NewMemoryStore]), or Redis (package
 // redisstore), which several instances share.
 //
-// The browser tests and the demo run against it, and a Go backend can mount its
-// handlers (see [Server.Handler]) or protect its own routes with [Server.Middleware].
+// Mount its routes (login, the two refresh routes, user info) under /api/ with
+// [Server.Handler], and protect your own with [Server.Middleware]:
 //
-// It is a demo server: users live in memory, the HS256 key is random per start unless
-// given, lifetimes are short, and the admin endpoints under /api/admin/ (see
-// [Config.Admin]) let anyone expire tokens or make refreshes fail. Do not expose it.
+//	s, err := server.New(server.Config{Key: key}) // Key: 32 bytes or more, the same on every instance
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	mux := http.NewServeMux()
+//	mux.Handle("/api/", s.Handler())
+//	mux.Handle("GET /orders", s.Middleware(orders)) // server.Subject(r.Context()) is the user
+//
+// A backend with its own login calls [Server.IssuePair] once it knows the user, and
+// [Config.OnEvent] feeds its metrics (refreshes, reuse detected, relogin answers).
+//
+// Users live in [Config.Users] (demo / demo when empty), as in the seed's demo. The
+// rigging for demos and tests (routes that expire tokens, inject refresh failures and hold
+// requests at gates, and counters of what was answered) is package admin's and is not
+// mounted here.
 package server

@@ -35,7 +35,6 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer s.Close()
 	mux := http.NewServeMux()
 	mux.Handle("/api/", s.Handler())
 	ts := httptest.NewServer(mux)
@@ -78,7 +77,6 @@ func ExampleServer_Middleware() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer s.Close()
 	mux := http.NewServeMux()
 	mux.Handle("GET /orders", s.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user, _ := server.Subject(r.Context())

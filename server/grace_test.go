@@ -30,7 +30,7 @@ func TestRefreshGraceWindow(t *testing.T) {
 	// The branch lives on: its refresh token rotates as usual.
 	a3 := decodeData[tokenPair](t, h.refresh(retry.RefreshToken))
 	wantCode(t, h.refresh(a3.RefreshToken), 200, CodeOK)
-	if st := h.s.Stats(); st.Reused != 0 || st.ReloginAnswers != 0 {
+	if st := h.stats(); st.Reused != 0 || st.ReloginAnswers != 0 {
 		t.Errorf("stats %+v: a retry within the window is not reuse", st)
 	}
 
@@ -86,7 +86,7 @@ func TestRefreshGraceConcurrent(t *testing.T) {
 	if len(successors) != 1 {
 		t.Fatalf("%d different successors, want 1", len(successors))
 	}
-	if st := h.s.Stats(); st.Refreshed != 1 || st.Reused != 0 {
+	if st := h.stats(); st.Refreshed != 1 || st.Reused != 0 {
 		t.Errorf("stats %+v: want 1 rotation and no reuse", st)
 	}
 }

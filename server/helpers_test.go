@@ -39,6 +39,36 @@ type harness struct {
 	s     *Server
 	ts    *httptest.Server
 	clock *clock
+
+	events eventCounts
+}
+
+// eventCounts counts the Events told to Config.OnEvent, by kind.
+type eventCounts struct {
+	mu sync.Mutex
+	n  map[Event]int64
+}
+
+func (c *eventCounts) count(e Event) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = make(map[Event]int64)
+	}
+	c.n[e]++
+}
+
+// stats are the counts so far, as package admin's Stats names them.
+type stats struct {
+	RefreshCalls, Refreshed, Reused, Graced, ReloginAnswers, ExpiredAnswers, InvalidAnswers, Logins, Requests int64
+}
+
+func (h *harness) stats() stats {
+	c := &h.events
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return stats{c.n[EventRefreshCall], c.n[EventRefreshed], c.n[EventReused], c.n[EventGraced],
+		c.n[EventRelogin], c.n[EventExpired], c.n[EventInvalid], c.n[EventLogin], c.n[EventRequest]}
 }
 
 // newHarness starts a server; setup, if not nil, may set test hooks before serving.
@@ -48,7 +78,9 @@ func newHarness(t *testing.T, cfg Config, setup func(*Server)) *harness {
 	if cfg.Now == nil {
 		cfg.Now = h.clock.Now
 	}
-	cfg.Admin = true
+	if cfg.OnEvent == nil {
+		cfg.OnEvent = h.events.count
+	}
 	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -58,10 +90,8 @@ func newHarness(t *testing.T, cfg Config, setup func(*Server)) *harness {
 	}
 	h.s = s
 	h.ts = httptest.NewServer(s.Handler())
-	// Cleanups run last-in first-out: s.Close ends hanging handlers, then ts.Close
-	// waits for every handler to return, so a leaked handler would hang the test.
+	// ts.Close waits for every handler to return, so a leaked handler would hang the test.
 	t.Cleanup(h.ts.Close)
-	t.Cleanup(s.Close)
 	return h
 }
 
@@ -126,13 +156,6 @@ func (h *harness) must(rq request) result {
 func (h *harness) get(path, token string) result {
 	h.t.Helper()
 	return h.must(request{method: "GET", path: path, header: map[string]string{"X-Token": token}})
-}
-
-// admin POSTs to the admin route /api/admin/path (with a query, if any) as the demo page
-// does, with AdminHeader.
-func (h *harness) admin(path string) result {
-	h.t.Helper()
-	return h.must(request{method: "POST", path: "/api/admin/" + path, header: map[string]string{AdminHeader: "1"}})
 }
 
 func (h *harness) post(path string, body string) result {

@@ -34,6 +34,6 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.answer(w, http.StatusInternalServerError, CodeInternal, "cannot issue tokens", nil)
 		return
 	}
-	s.stats.logins.Add(1)
+	s.event(EventLogin)
 	s.ok(w, s.deliver(w, r, pair))
 }

@@ -14,7 +14,7 @@ type userInfo struct {
 // handleUserInfo answers GET /api/user/info, vue-element-admin's "who am I".
 func (s *Server) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 	sub, _ := Subject(r.Context())
-	s.stats.requests.Add(1)
+	s.event(EventRequest)
 	s.ok(w, userInfo{Name: sub, Roles: []string{"admin"}})
 }
 
@@ -39,7 +39,7 @@ func (s *Server) handleEcho(w http.ResponseWriter, r *http.Request) {
 	}
 	sub, _ := Subject(r.Context())
 	sum := sha256.Sum256(body)
-	s.stats.requests.Add(1)
+	s.event(EventRequest)
 	s.ok(w, echoData{
 		Method:      r.Method,
 		ContentType: r.Header.Get("Content-Type"),

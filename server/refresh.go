@@ -11,12 +11,7 @@ import (
 // handleRefresh serves both refresh routes: it spends the refresh token and answers
 // a new pair of the same family, or 10007. Presenting a used token revokes its family.
 func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
-	s.stats.refreshCalls.Add(1)
-	// Injected failures come first and leave the token unread, hence unspent.
-	if mode, ok := s.faults.take(); ok {
-		s.fail(w, r, mode)
-		return
-	}
+	s.event(EventRefreshCall)
 	token, rerr := refreshToken(w, r)
 	if rerr != nil {
 		s.answerRequestError(w, rerr)
@@ -45,15 +40,15 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.answer(w, http.StatusInternalServerError, CodeInternal, "cannot issue tokens", nil)
 	case result == Reused:
-		s.stats.reused.Add(1)
+		s.event(EventReused)
 		s.relogin(w)
 	case result == Dead:
 		s.relogin(w)
 	case result == Graced:
-		s.stats.graced.Add(1)
+		s.event(EventGraced)
 		s.ok(w, s.deliver(w, r, pair))
 	default:
-		s.stats.refreshed.Add(1)
+		s.event(EventRefreshed)
 		s.ok(w, s.deliver(w, r, pair))
 	}
 }

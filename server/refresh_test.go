@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -45,7 +44,7 @@ func TestRefreshRotation(t *testing.T) {
 			// The new refresh token works once more; the old one is spent.
 			second := tt.send(h, next.RefreshToken)
 			wantCode(t, second, 200, CodeOK)
-			if got := h.s.Stats().Refreshed; got != 2 {
+			if got := h.stats().Refreshed; got != 2 {
 				t.Errorf("Refreshed %d, want 2", got)
 			}
 		})
@@ -73,7 +72,7 @@ func TestRefreshReuseRevokesFamily(t *testing.T) {
 	// The other family is untouched.
 	wantCode(t, h.refresh(b1.RefreshToken), 200, CodeOK)
 
-	if st := h.s.Stats(); st.Reused != 1 || st.Refreshed != 3 || st.ReloginAnswers != 2 {
+	if st := h.stats(); st.Reused != 1 || st.Refreshed != 3 || st.ReloginAnswers != 2 {
 		t.Errorf("stats %+v", st)
 	}
 }
@@ -110,14 +109,14 @@ func TestRefreshRejected(t *testing.T) {
 			wantCode(t, h.must(tt.rq), tt.status, tt.code)
 		})
 	}
-	if st := h.s.Stats(); st.Refreshed != 0 || st.Reused != 0 || st.RefreshCalls != int64(len(tests)) {
+	if st := h.stats(); st.Refreshed != 0 || st.Reused != 0 || st.RefreshCalls != int64(len(tests)) {
 		t.Errorf("stats %+v", st)
 	}
 }
 
 func TestRevokeRefreshTokens(t *testing.T) {
 	t.Parallel()
-	for _, how := range []string{"method", "HTTP"} {
+	for _, how := range []string{"method"} { // the route: package admin's TestAdminRoutes
 		t.Run(how, func(t *testing.T) {
 			h := newHarness(t, Config{}, nil)
 			p1 := h.login("demo", "demo")
@@ -125,10 +124,8 @@ func TestRevokeRefreshTokens(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if how == "method" {
-				h.s.RevokeRefreshTokens()
-			} else {
-				wantCode(t, h.admin("revoke-refresh"), 200, CodeOK)
+			if err := h.s.RevokeRefreshTokens(); err != nil {
+				t.Fatal(err)
 			}
 			wantCode(t, h.refresh(p1.RefreshToken), 200, CodeRelogin)
 			wantCode(t, h.refresh(r2), 200, CodeRelogin)
@@ -180,7 +177,7 @@ func TestRefreshRace(t *testing.T) {
 	if len(winners) != 1 || relogins != n-1 {
 		t.Fatalf("%d successes and %d relogins, want 1 and %d", len(winners), relogins, n-1)
 	}
-	st := h.s.Stats()
+	st := h.stats()
 	if st.Reused < 1 || st.Refreshed != 1 || st.RefreshCalls != n || st.ReloginAnswers != n-1 {
 		t.Errorf("stats %+v", st)
 	}
@@ -205,44 +202,4 @@ func TestMemoryStoreSweep(t *testing.T) {
 		t.Errorf("after sweep: %d families, want 1", families)
 	}
 	wantCode(t, h.refresh(live.RefreshToken), 200, CodeOK)
-}
-
-func TestStats(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t, Config{RefreshGrace: -1}, nil)
-	p := h.login("demo", "demo")
-	h.post("/api/login", `{"username":"demo","password":"wrong"}`) // not a login
-	h.get("/api/user/info", p.Token)                               // requests 1
-	h.get("/api/user/info", "")                                    // invalid 1
-	h.s.ExpireAccessTokens()
-	h.get("/api/user/info", p.Token)                            // expired 1
-	next := decodeData[tokenPair](t, h.refresh(p.RefreshToken)) // calls 1, refreshed 1
-	h.refresh(p.RefreshToken)                                   // calls 2, reused 1, relogin 1
-	h.refresh(next.RefreshToken)                                // calls 3, relogin 2
-	h.get("/api/user/info", next.Token)                         // requests 2
-
-	want := Stats{RefreshCalls: 3, Refreshed: 1, Reused: 1, ReloginAnswers: 2,
-		ExpiredAnswers: 1, InvalidAnswers: 1, Logins: 1, Requests: 2}
-	if got := h.s.Stats(); got != want {
-		t.Errorf("Stats() = %+v,\nwant %+v", got, want)
-	}
-
-	r := h.get("/api/admin/stats", "")
-	wantCode(t, r, 200, CodeOK)
-	var fields map[string]int64
-	if err := json.Unmarshal(r.Data, &fields); err != nil {
-		t.Fatal(err)
-	}
-	wantFields := map[string]int64{"refreshCalls": 3, "refreshed": 1, "reused": 1, "graced": 0, "reloginAnswers": 2,
-		"expiredAnswers": 1, "invalidAnswers": 1, "logins": 1, "requests": 2}
-	for k, v := range wantFields {
-		if fields[k] != v || len(fields) != len(wantFields) {
-			t.Errorf("stats JSON %s: want %s = %d", r.Data, k, v)
-		}
-	}
-
-	wantCode(t, h.admin("reset"), 200, CodeOK)
-	if got := h.s.Stats(); got != (Stats{}) {
-		t.Errorf("after reset: %+v", got)
-	}
 }

@@ -12,16 +12,16 @@ type reply struct {
 	Data    any    `json:"data,omitempty"`
 }
 
-// answer writes a JSON reply and counts the codes that Stats reports. Successes are
-// counted by the callers, which know what succeeded.
+// answer writes a JSON reply and tells Config.OnEvent of the codes a client reacts to.
+// Successes are told by the callers, which know what succeeded.
 func (s *Server) answer(w http.ResponseWriter, status, code int, message string, data any) {
 	switch code {
 	case CodeRelogin:
-		s.stats.reloginAnswers.Add(1)
+		s.event(EventRelogin)
 	case CodeTokenExpired:
-		s.stats.expiredAnswers.Add(1)
+		s.event(EventExpired)
 	case CodeInvalidToken:
-		s.stats.invalidAnswers.Add(1)
+		s.event(EventInvalid)
 	}
 	writeJSON(w, status, reply{Code: code, Message: message, Data: data})
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net/http"
-	"sync"
 	"sync/atomic"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -21,18 +20,6 @@ type Server struct {
 	// generation is stamped on access tokens; ExpireAccessTokens bumps it, and tokens
 	// with an older one are expired.
 	generation atomic.Uint64
-
-	gates  gates
-	faults faults
-	stats  counters
-
-	closed    chan struct{} // closed by Close: ends hanging refreshes and gate waiters
-	closeOnce sync.Once
-
-	// Test hooks, called when a request starts to hang or to wait at a gate, so tests
-	// can act at that moment without sleeping. Set before serving.
-	testHookHanging func()
-	testHookWaiting func(gate string)
 }
 
 // New returns a Server configured by cfg, or an error naming the invalid field.
@@ -42,9 +29,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:    cfg,
-		key:    cfg.Key,
-		closed: make(chan struct{}),
+		cfg: cfg,
+		key: cfg.Key,
 	}
 	if s.key == nil {
 		s.key = make([]byte, 32)
@@ -69,15 +55,6 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/refreshJwt", s.handleRefresh)
 	mux.Handle("GET /api/user/info", s.Middleware(http.HandlerFunc(s.handleUserInfo)))
 	mux.Handle("/api/echo", s.Middleware(http.HandlerFunc(s.handleEcho)))
-	if s.cfg.Admin {
-		mux.HandleFunc("GET /api/hold", s.handleHold)
-		mux.Handle("POST /api/admin/release", s.sameSite(s.handleRelease))
-		mux.Handle("POST /api/admin/reset", s.sameSite(s.handleReset))
-		mux.Handle("POST /api/admin/expire-access", s.sameSite(s.handleExpireAccess))
-		mux.Handle("POST /api/admin/revoke-refresh", s.sameSite(s.handleRevokeRefresh))
-		mux.Handle("POST /api/admin/fail-refresh", s.sameSite(s.handleFailRefresh))
-		mux.HandleFunc("GET /api/admin/stats", s.handleStats)
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern != "" {
 			mux.ServeHTTP(w, r)
@@ -109,13 +86,6 @@ func (r *statusRecorder) WriteHeader(status int)      { r.status = status }
 
 // Handler serves every route under /api/; mount it at "/api/" of another mux.
 func (s *Server) Handler() http.Handler { return s.handler }
-
-// Close ends the requests that wait for Close: refreshes made to hang by FailRefresh
-// and requests held at a gate. They answer HTTP 503. The Server keeps serving other
-// requests; Close is for shutting down and may be called more than once.
-func (s *Server) Close() {
-	s.closeOnce.Do(func() { close(s.closed) })
-}
 
 // IssuePair logs subject in without a password, as a new session (token family), and
 // returns its access and refresh tokens. An error of the Store matches ErrStore.
@@ -151,12 +121,4 @@ func (s *Server) RevokeRefreshTokens() error {
 		return fmt.Errorf("%w: %w", ErrStore, err)
 	}
 	return nil
-}
-
-// Reset zeroes the counters, cancels the failures FailRefresh injected, and releases
-// and forgets every gate. Tokens are untouched.
-func (s *Server) Reset() {
-	s.ResetStats()
-	s.faults.set("", 0)
-	s.gates.reset()
 }

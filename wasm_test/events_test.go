@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/authfetch/authfetch/server"
+	"github.com/authfetch/authfetch/server/admin"
 )
 
 // tokenSecrets returns the parts of a token that must never be printed: for a JWT its
@@ -136,7 +137,7 @@ await Promise.all(Array.from({ length: 8 }, (_, i) => i % 2
 	remember(tb.getTokens())
 
 	// A refresh that fails (HTTP 500), then one that succeeds.
-	if err := e.srv.FailRefresh(server.FailStatus500, 1); err != nil {
+	if err := e.srv.FailRefresh(admin.FailStatus500, 1); err != nil {
 		t.Fatal(err)
 	}
 	e.srv.ExpireAccessTokens()
@@ -223,7 +224,7 @@ auth.on('relogin', (d) => seq.push('relogin:' + d.code));`)
 	e.refresh.open()
 	tb.do("await the request", `await pending`)
 
-	if err := e.srv.FailRefresh(server.FailStatus500, 1); err != nil {
+	if err := e.srv.FailRefresh(admin.FailStatus500, 1); err != nil {
 		t.Fatal(err)
 	}
 	e.srv.ExpireAccessTokens()

@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/authfetch/authfetch/server"
+	"github.com/authfetch/authfetch/server/admin"
 )
 
 // testTimeout bounds each test, so that a hang fails CI instead of stalling it.
@@ -43,7 +44,7 @@ const testPage = `<!doctype html><meta charset=utf-8><title>t</title>`
 // port, so localStorage and the HTTP cache do not leak between tests), and its tabs.
 type env struct {
 	t   *testing.T
-	srv *server.Server
+	srv *admin.Server
 	// be is what waitGate and wantStats look at: srv, or every instance of a backend
 	// that runs several (newInstancesEnv).
 	be       backend
@@ -71,20 +72,19 @@ const (
 
 func (p protocol) String() string { return [...]string{"http1", "http2"}[p] }
 
-// backend is the part of a *server.Server that the tests drive and read.
+// backend is the part of a *admin.Server that the tests drive and read.
 type backend interface {
 	ExpireAccessTokens()
 	ResetStats()
 	GateWaiting(gate string) int
 	ReleaseGate(gate string)
-	Stats() server.Stats
+	Stats() admin.Stats
 }
 
 // newEnv starts the env's servers, with HTTP/1.1 unless proto says otherwise.
 func newEnv(t *testing.T, proto ...protocol) *env {
 	t.Helper()
-	srv, err := server.New(server.Config{
-		Admin: true,
+	srv, err := admin.New(server.Config{
 		// Long-lived access tokens: the client never refreshes ahead of expiry on its own
 		// (refreshMargin), so every refresh here comes from ExpireAccessTokens.
 		AccessTTL: time.Hour,

@@ -14,13 +14,14 @@ import (
 
 	"github.com/authfetch/authfetch/internal/redisserver"
 	"github.com/authfetch/authfetch/server"
+	"github.com/authfetch/authfetch/server/admin"
 	"github.com/authfetch/authfetch/server/redisstore"
 )
 
 // instances are several instances of the reference backend that share one Redis and one
 // signing key, as behind a load balancer. Tests drive every instance (access-token
 // generations, gates and counters are each instance's own) and read the sums.
-type instances []*server.Server
+type instances []*admin.Server
 
 func (is instances) ExpireAccessTokens() {
 	for _, s := range is {
@@ -48,8 +49,8 @@ func (is instances) ReleaseGate(gate string) {
 	}
 }
 
-func (is instances) Stats() server.Stats {
-	var sum server.Stats
+func (is instances) Stats() admin.Stats {
+	var sum admin.Stats
 	for _, s := range is {
 		st := s.Stats()
 		sum.RefreshCalls += st.RefreshCalls
@@ -84,7 +85,7 @@ func newInstancesEnv(t *testing.T, n int, proto ...protocol) *env {
 	var is instances
 	var targets []*url.URL
 	for range n {
-		srv, err := server.New(server.Config{Admin: true, AccessTTL: time.Hour, Key: key, Store: store})
+		srv, err := admin.New(server.Config{AccessTTL: time.Hour, Key: key, Store: store})
 		if err != nil {
 			t.Fatal(err)
 		}

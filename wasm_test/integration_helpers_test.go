@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/authfetch/authfetch/server"
+	"github.com/authfetch/authfetch/server/admin"
 )
 
 // Helpers of the integration tests (axios, ky, ofetch, the Vue and React examples, packaging,
@@ -111,12 +112,12 @@ func newEnvWith(t *testing.T, page string, mount func(mux *http.ServeMux)) (*env
 	return newEnvConfig(t, server.Config{}, page, mount)
 }
 
-// newEnvConfig is newEnvWith with the backend configured by cfg (Admin and a one-hour
-// AccessTTL are set).
+// newEnvConfig is newEnvWith with the backend configured by cfg (a one-hour AccessTTL is
+// set), with package admin's rigging.
 func newEnvConfig(t *testing.T, cfg server.Config, page string, mount func(mux *http.ServeMux)) (*env, *apiLog) {
 	t.Helper()
-	cfg.Admin, cfg.AccessTTL = true, time.Hour
-	srv, err := server.New(cfg)
+	cfg.AccessTTL = time.Hour
+	srv, err := admin.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

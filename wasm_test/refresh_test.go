@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authfetch/authfetch/server"
+	"github.com/authfetch/authfetch/server/admin"
 )
 
 // burstBodies makes the 200 requests of TestBurstAtExpiry: GET /user/info and POST or
@@ -269,13 +270,13 @@ func TestRefreshTokenDead(t *testing.T) {
 // gone the next request refreshes and succeeds.
 func TestRefreshFails(t *testing.T) {
 	for _, tc := range []struct {
-		mode    server.FailMode
+		mode    admin.FailMode
 		options string
 		status  int // RefreshFailedError.status, 0 for none
 	}{
-		{server.FailStatus500, "", 500},
-		{server.FailHang, "{ refreshTimeout: 500 }", 0},
-		{server.FailMalformed, "", 0},
+		{admin.FailStatus500, "", 500},
+		{admin.FailHang, "{ refreshTimeout: 500 }", 0},
+		{admin.FailMalformed, "", 0},
 	} {
 		t.Run(string(tc.mode), func(t *testing.T) {
 			e := newEnv(t)
@@ -327,7 +328,7 @@ func TestRefreshFails(t *testing.T) {
 				t.Errorf("localStorage entry after the failed refresh: %v, was %v", got, entry)
 			}
 			tb.wantNoRelogin()
-			if tc.mode == server.FailHang {
+			if tc.mode == admin.FailHang {
 				// A timed-out refresh must be aborted, not left hanging: each hanging
 				// call holds one of the origin's connsPerOrigin connections.
 				e.waitFor("the timed-out refresh calls to be aborted", func() (bool, string) {

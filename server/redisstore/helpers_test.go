@@ -21,6 +21,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/authfetch/authfetch/server"
+	"github.com/authfetch/authfetch/server/admin"
 )
 
 // The pool's own log lines (its dial failures in TestRedisDown) are noise here: the
@@ -59,7 +60,7 @@ func (c *clock) Advance(d time.Duration) {
 type backend struct {
 	t         testing.TB
 	clock     *clock
-	instances []*server.Server
+	instances []*admin.Server
 	urls      []string // of each instance
 	proxy     string   // URL of the round-robin proxy
 	client    *http.Client
@@ -76,11 +77,11 @@ func newBackend(t testing.TB, n int, store server.Store, configure ...func(*serv
 	t.Cleanup(b.client.CloseIdleConnections)
 	var targets []*url.URL
 	for range n {
-		cfg := server.Config{Key: sharedKey, Store: store, Now: b.clock.Now, Admin: true}
+		cfg := server.Config{Key: sharedKey, Store: store, Now: b.clock.Now}
 		for _, c := range configure {
 			c(&cfg)
 		}
-		s, err := server.New(cfg)
+		s, err := admin.New(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,8 +199,8 @@ func (b *backend) tryPair(r reply, err error) (pair, error) {
 }
 
 // stats sums the counters of every instance: each counts what it answered.
-func (b *backend) stats() server.Stats {
-	var sum server.Stats
+func (b *backend) stats() admin.Stats {
+	var sum admin.Stats
 	for _, s := range b.instances {
 		st := s.Stats()
 		sum.RefreshCalls += st.RefreshCalls

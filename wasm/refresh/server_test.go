@@ -16,12 +16,13 @@ import (
 	"time"
 
 	"github.com/authfetch/authfetch/server"
+	"github.com/authfetch/authfetch/server/admin"
 	"github.com/authfetch/authfetch/wasm/refresh"
 )
 
 // backend is the reference server over real HTTP, with a settable clock.
 type backend struct {
-	s   *server.Server
+	s   *admin.Server
 	ts  *httptest.Server
 	now atomic.Pointer[time.Time]
 }
@@ -31,7 +32,7 @@ func newBackend(t testing.TB) *backend {
 	b := &backend{}
 	start := time.Now()
 	b.now.Store(&start)
-	s, err := server.New(server.Config{Admin: true, AccessTTL: time.Minute, Now: b.clock})
+	s, err := admin.New(server.Config{AccessTTL: time.Minute, Now: b.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +280,7 @@ func TestServerRefreshTokenDead(t *testing.T) {
 }
 
 func TestServerRefreshFailures(t *testing.T) {
-	for _, mode := range []server.FailMode{server.FailStatus500, server.FailHang, server.FailMalformed} {
+	for _, mode := range []admin.FailMode{admin.FailStatus500, admin.FailHang, admin.FailMalformed} {
 		t.Run(string(mode), func(t *testing.T) {
 			const n = 50
 			b := newBackend(t)
@@ -432,7 +433,7 @@ func TestServerRefreshTokenPlacements(t *testing.T) {
 // Example shows the engine against the reference backend: a request whose token expired
 // is refreshed and replayed, and the caller sees only the good reply.
 func Example() {
-	s, _ := server.New(server.Config{Admin: true})
+	s, _ := admin.New(server.Config{})
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
 	defer s.Close()

@@ -1,6 +1,7 @@
 // Command authfetch-server serves the authfetch demo: the page (index.html of -root) at /,
 // the module's files (js/*.js and js/*.wasm of -root, nothing else) at /js/, and the
-// reference backend of package server at /api/.
+// reference backend of package server at /api/, with the rigging of package admin
+// (/api/admin/, /api/hold) unless -admin=false.
 //
 //	go run ./server/cmd/authfetch-server -root .
 //
@@ -29,6 +30,7 @@ import (
 	"time"
 
 	"github.com/authfetch/authfetch/server"
+	"github.com/authfetch/authfetch/server/admin"
 )
 
 func main() {
@@ -49,7 +51,7 @@ func main() {
 	// On by default because the demo page and the browser tests drive the server
 	// through these endpoints; turn off to see the plain protocol only.
 	cookie := flag.Bool("refresh-cookie", false, "send the refresh token as an HttpOnly cookie, not in replies (the client's refreshTokenIn: 'cookie')")
-	admin := flag.Bool("admin", true, "mount /api/admin/ and /api/hold (demos and tests only: unauthenticated)")
+	withAdmin := flag.Bool("admin", true, "mount /api/admin/ and /api/hold (demos and tests only: unauthenticated)")
 	redisFlag := flag.String("redis", "", "keep refresh-token families in Redis at `URL` (redis://host:6379/0), shared by every instance with the same -key (default: $"+redisEnv+", else in memory)")
 	flag.Parse()
 
@@ -64,7 +66,7 @@ func main() {
 		log.Fatalf("-root %q is not a directory", *root)
 	}
 
-	cfg := server.Config{AccessTTL: *accessTTL, RefreshTTL: *refreshTTL, RefreshGrace: *grace, RefreshCookie: *cookie, Admin: *admin}
+	cfg := server.Config{AccessTTL: *accessTTL, RefreshTTL: *refreshTTL, RefreshGrace: *grace, RefreshCookie: *cookie}
 	if *grace == 0 {
 		cfg.RefreshGrace = -1 // Config's zero means the default
 	}
@@ -77,9 +79,21 @@ func main() {
 	}
 	defer closeStore()
 	cfg.Store = store
-	s, err := server.New(cfg)
-	if err != nil {
-		log.Fatal(err)
+	// The product alone, or with the rigging of package admin around it.
+	var api http.Handler
+	closeAPI := func() {}
+	if *withAdmin {
+		s, err := admin.New(cfg)
+		if err != nil {
+			log.Fatal(err)
+		}
+		api, closeAPI = s.Handler(), s.Close
+	} else {
+		s, err := server.New(cfg)
+		if err != nil {
+			log.Fatal(err)
+		}
+		api = s.Handler()
 	}
 
 	// Go's built-in table lacks .wasm on some systems, and browsers refuse to stream-
@@ -88,7 +102,7 @@ func main() {
 		log.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/", s.Handler())
+	mux.Handle("/api/", api)
 	mux.Handle("/", noStore(demoFiles(*root)))
 
 	ln, err := net.Listen("tcp", *addr)
@@ -97,8 +111,8 @@ func main() {
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	// Shutdown waits for open requests, and hanging refreshes and held requests only
-	// end with s.Close, so they are ended as soon as shutting down begins.
-	srv.RegisterOnShutdown(s.Close)
+	// end with the admin Server's Close, so they are ended as soon as shutting down begins.
+	srv.RegisterOnShutdown(closeAPI)
 
 	fmt.Printf("authfetch demo: %s (demo user: demo / demo)\n", pageURL(ln.Addr()))
 
@@ -118,7 +132,7 @@ func main() {
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		log.Print(err)
 	}
-	s.Close()
+	closeAPI()
 }
 
 // demoFiles serves the demo page and the files the module is made of, and nothing else

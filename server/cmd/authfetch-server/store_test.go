@@ -88,7 +88,6 @@ func TestOpenStore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer s.Close()
 			rec := httptest.NewRecorder()
 			s.Handler().ServeHTTP(rec, httptest.NewRequest("POST", "/api/login", strings.NewReader(`{"username":"demo","password":"demo"}`)))
 			if rec.Code != tt.wantLogin {

@@ -1,10 +1,11 @@
-package server
+package admin
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"sync"
+
+	"github.com/authfetch/authfetch/server"
 )
 
 // FailMode is how FailRefresh makes refresh calls fail.
@@ -55,28 +56,22 @@ func (f *faults) set(mode FailMode, n int) {
 	f.mode, f.left = mode, n
 }
 
-// FailRefresh makes the next n refresh calls fail as mode says, replacing any failures
-// injected before; n <= 0 cancels them. A failed call neither checks nor consumes the
-// refresh token it carries, so the client can retry with it.
-func (s *Server) FailRefresh(mode FailMode, n int) error {
-	if !mode.valid() {
-		return fmt.Errorf("%w: %q", ErrUnknownFailMode, mode)
-	}
-	s.faults.set(mode, max(n, 0))
-	return nil
-}
+// smallBodyLimit is how much of a hanging call's body is read (the product's limit on
+// a refresh body).
+const smallBodyLimit = 64 << 10
 
 // fail answers a refresh call the way mode says.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, mode FailMode) {
 	switch mode {
 	case FailStatus500:
-		s.answer(w, http.StatusInternalServerError, CodeInternal, "injected refresh failure", nil)
+		answer(w, http.StatusInternalServerError, server.CodeInternal, "injected refresh failure", nil)
 	case FailMalformed:
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write([]byte(`{"code":0,"data":{"token":"`))
 	case FailRelogin:
-		s.relogin(w)
+		s.stats.count(server.EventRelogin)
+		answer(w, http.StatusOK, server.CodeRelogin, "refresh token expired, please log in again", nil)
 	case FailHang:
 		// net/http notices a client hanging up only once the body is read.
 		_, _ = io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, smallBodyLimit))
@@ -87,7 +82,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, mode FailMode) {
 		case <-r.Context().Done():
 			// The client is gone; there is no one to answer.
 		case <-s.closed:
-			s.answer(w, http.StatusServiceUnavailable, CodeUnavailable, "server closed", nil)
+			answer(w, http.StatusServiceUnavailable, server.CodeUnavailable, "server closed", nil)
 		}
 	}
 }

@@ -1,9 +1,6 @@
-package server
+package admin
 
-import (
-	"context"
-	"sync"
-)
+import "sync"
 
 // gates hold requests of /api/hold until a test releases them, so browser tests can
 // order events (this reply arrives after that refresh) without sleeping.
@@ -77,15 +74,6 @@ func closeOnce(ch chan struct{}) {
 	}
 }
 
-// waitResult says why a wait ended.
-type waitResult int
-
-const (
-	released waitResult = iota
-	canceled
-	closed
-)
-
 // enter returns the gate's channel and counts the caller as waiting until leave.
 func (g *gates) enter(name string) chan struct{} {
 	g.mu.Lock()
@@ -104,31 +92,3 @@ func (g *gates) leave(name string) {
 		delete(g.waiting, name)
 	}
 }
-
-// wait blocks until the gate is released, ctx ends or the server is closed.
-func (s *Server) wait(ctx context.Context, name string) waitResult {
-	ch := s.gates.enter(name)
-	defer s.gates.leave(name)
-	if s.testHookWaiting != nil {
-		s.testHookWaiting(name)
-	}
-	select {
-	case <-ch:
-		return released
-	case <-ctx.Done():
-		return canceled
-	case <-s.closed:
-		return closed
-	}
-}
-
-// GateWaiting reports how many requests of /api/hold?gate=name are waiting at the
-// gate now, so tests can release it once everything they sent has arrived.
-func (s *Server) GateWaiting(name string) int {
-	s.gates.mu.Lock()
-	defer s.gates.mu.Unlock()
-	return s.gates.waiting[name]
-}
-
-// ReleaseGate lets every current and future request of /api/hold?gate=name through.
-func (s *Server) ReleaseGate(name string) { s.gates.release(name) }

@@ -1,6 +1,10 @@
-package server
+package admin
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/authfetch/authfetch/server"
+)
 
 // Stats counts what the server answered since New or the last ResetStats: this Server
 // only, not the other instances that share its Store.
@@ -13,39 +17,37 @@ type Stats struct {
 	ExpiredAnswers int64 `json:"expiredAnswers"` // code 50014 answers
 	InvalidAnswers int64 `json:"invalidAnswers"` // code 50008 answers
 	Logins         int64 `json:"logins"`         // successful logins over HTTP
-	Requests       int64 `json:"requests"`       // requests to this package's protected routes answered with code 0
+	Requests       int64 `json:"requests"`       // requests to the protected routes (and /api/hold) answered with code 0
 }
 
-type counters struct {
-	refreshCalls, refreshed, reused, graced        atomic.Int64
-	reloginAnswers, expiredAnswers, invalidAnswers atomic.Int64
-	logins, requests                               atomic.Int64
-}
+// counters has one counter per server.Event, indexed by it.
+type counters [server.EventRequest + 1]atomic.Int64
 
-func (c *counters) all() []*atomic.Int64 {
-	return []*atomic.Int64{&c.refreshCalls, &c.refreshed, &c.reused, &c.graced,
-		&c.reloginAnswers, &c.expiredAnswers, &c.invalidAnswers, &c.logins, &c.requests}
+func (c *counters) count(e server.Event) {
+	if e > 0 && int(e) < len(c) {
+		c[e].Add(1)
+	}
 }
 
 // Stats returns the counters. Each is read atomically, the set is not a snapshot.
 func (s *Server) Stats() Stats {
 	c := &s.stats
 	return Stats{
-		RefreshCalls:   c.refreshCalls.Load(),
-		Refreshed:      c.refreshed.Load(),
-		Reused:         c.reused.Load(),
-		Graced:         c.graced.Load(),
-		ReloginAnswers: c.reloginAnswers.Load(),
-		ExpiredAnswers: c.expiredAnswers.Load(),
-		InvalidAnswers: c.invalidAnswers.Load(),
-		Logins:         c.logins.Load(),
-		Requests:       c.requests.Load(),
+		RefreshCalls:   c[server.EventRefreshCall].Load(),
+		Refreshed:      c[server.EventRefreshed].Load(),
+		Reused:         c[server.EventReused].Load(),
+		Graced:         c[server.EventGraced].Load(),
+		ReloginAnswers: c[server.EventRelogin].Load(),
+		ExpiredAnswers: c[server.EventExpired].Load(),
+		InvalidAnswers: c[server.EventInvalid].Load(),
+		Logins:         c[server.EventLogin].Load(),
+		Requests:       c[server.EventRequest].Load(),
 	}
 }
 
 // ResetStats sets every counter to zero.
 func (s *Server) ResetStats() {
-	for _, c := range s.stats.all() {
-		c.Store(0)
+	for i := range s.stats {
+		s.stats[i].Store(0)
 	}
 }

@@ -1,8 +1,9 @@
-package server
+package admin
 
 import (
 	"context"
 	"fmt"
+	"github.com/authfetch/authfetch/server"
 	"net/http"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ import (
 // channel once they wait.
 func gateHarness(t *testing.T) (*harness, <-chan string) {
 	waiting := make(chan string, 8)
-	h := newHarness(t, Config{}, func(s *Server) {
+	h := newHarness(t, server.Config{}, func(s *Server) {
 		s.testHookWaiting = func(gate string) { waiting <- gate }
 	})
 	return h, waiting
@@ -50,9 +51,9 @@ func TestHold(t *testing.T) {
 			t.Fatalf("waiting at %q", g)
 		}
 		notYet(t, replies)
-		wantCode(t, h.admin("release?gate=a"), 200, CodeOK)
+		wantCode(t, h.admin("release?gate=a"), 200, server.CodeOK)
 		r := <-replies
-		wantCode(t, r, 200, CodeOK)
+		wantCode(t, r, 200, server.CodeOK)
 		if d := decodeData[map[string]string](t, r); d["gate"] != "a" || d["user"] != "demo" {
 			t.Errorf("data %v", d)
 		}
@@ -65,9 +66,9 @@ func TestHold(t *testing.T) {
 		replies := h.hold(t.Context(), "b", pair.Token)
 		<-waiting
 		// The refresh finishes while the request is held; its reply still says 50014.
-		wantCode(t, h.refresh(pair.RefreshToken), 200, CodeOK)
+		wantCode(t, h.refresh(pair.RefreshToken), 200, server.CodeOK)
 		h.s.ReleaseGate("b")
-		wantCode(t, <-replies, 200, CodeTokenExpired)
+		wantCode(t, <-replies, 200, server.CodeTokenExpired)
 	})
 
 	t.Run("valid at arrival stays valid", func(t *testing.T) {
@@ -77,7 +78,7 @@ func TestHold(t *testing.T) {
 		<-waiting
 		h.s.ExpireAccessTokens()
 		h.s.ReleaseGate("c")
-		wantCode(t, <-replies, 200, CodeOK)
+		wantCode(t, <-replies, 200, server.CodeOK)
 	})
 
 	t.Run("released gate lets later requests through", func(t *testing.T) {
@@ -85,8 +86,8 @@ func TestHold(t *testing.T) {
 		token := h.login("demo", "demo").Token
 		h.s.ReleaseGate("d")
 		h.s.ReleaseGate("d") // idempotent
-		wantCode(t, <-h.hold(t.Context(), "d", token), 200, CodeOK)
-		wantCode(t, <-h.hold(t.Context(), "d", ""), 200, CodeInvalidToken)
+		wantCode(t, <-h.hold(t.Context(), "d", token), 200, server.CodeOK)
+		wantCode(t, <-h.hold(t.Context(), "d", ""), 200, server.CodeInvalidToken)
 		<-waiting
 		<-waiting
 	})
@@ -96,14 +97,14 @@ func TestHold(t *testing.T) {
 		token := h.login("demo", "demo").Token
 		first := h.hold(t.Context(), "e", token)
 		<-waiting
-		wantCode(t, h.admin("reset"), 200, CodeOK)
-		wantCode(t, <-first, 200, CodeOK)
+		wantCode(t, h.admin("reset"), 200, server.CodeOK)
+		wantCode(t, <-first, 200, server.CodeOK)
 
 		second := h.hold(t.Context(), "e", token)
 		<-waiting
 		notYet(t, second)
 		h.s.ReleaseGate("e")
-		wantCode(t, <-second, 200, CodeOK)
+		wantCode(t, <-second, 200, server.CodeOK)
 	})
 
 	t.Run("Close ends the wait", func(t *testing.T) {
@@ -111,7 +112,7 @@ func TestHold(t *testing.T) {
 		replies := h.hold(t.Context(), "f", h.login("demo", "demo").Token)
 		<-waiting
 		h.s.Close()
-		wantCode(t, <-replies, http.StatusServiceUnavailable, CodeUnavailable)
+		wantCode(t, <-replies, http.StatusServiceUnavailable, server.CodeUnavailable)
 	})
 
 	t.Run("client gives up", func(t *testing.T) {
@@ -134,8 +135,8 @@ func TestHold(t *testing.T) {
 
 	t.Run("missing gate", func(t *testing.T) {
 		h, _ := gateHarness(t)
-		wantCode(t, h.get("/api/hold", ""), 400, CodeBadRequest)
-		wantCode(t, h.admin("release"), 400, CodeBadRequest)
+		wantCode(t, h.get("/api/hold", ""), 400, server.CodeBadRequest)
+		wantCode(t, h.admin("release"), 400, server.CodeBadRequest)
 	})
 }
 
@@ -144,7 +145,7 @@ func TestHold(t *testing.T) {
 // without bound.
 func TestGatesAreBounded(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, Config{}, nil)
+	h := newHarness(t, server.Config{}, nil)
 	for i := range 3 * maxGates {
 		h.s.ReleaseGate(fmt.Sprint("g", i))
 	}
