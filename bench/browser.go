@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/authfetch/authfetch/internal/chromium"
@@ -19,6 +18,7 @@ import (
 var benchFlags = []string{"enable-precise-memory-info", "js-flags=--expose-gc"}
 
 type browser struct {
+	cb          *chromium.Browser
 	ctx         context.Context // the browser; every tab is a chromedp.NewContext of it
 	cancel      func()
 	exe         string
@@ -41,7 +41,7 @@ func startBrowser(exe string, verbose bool) (*browser, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &browser{ctx: cb.Ctx, cancel: cb.Stop, exe: exe, commandLine: cb.CommandLine, verbose: verbose}
+	b := &browser{cb: cb, ctx: cb.Ctx, cancel: cb.Stop, exe: exe, commandLine: cb.CommandLine, verbose: verbose}
 	if out, err := exec.Command(exe, "--version").Output(); err == nil {
 		b.version = strings.TrimSpace(string(out))
 	}
@@ -52,49 +52,23 @@ func startBrowser(exe string, verbose bool) (*browser, error) {
 }
 
 // tab is one page of the browser's single profile: tabs of one origin share localStorage.
+// Its console keeps errors, warnings and exceptions, shown with -v or when a step fails.
 type tab struct {
-	b      *browser
-	ctx    context.Context
-	cancel func()
-
-	mu      sync.Mutex
-	console []string // errors and exceptions, shown with -v or when a step fails
+	*chromium.Tab
+	b   *browser
+	ctx context.Context
 }
 
 // tabLifetime bounds a tab's whole life; single steps have shorter timeouts.
 const tabLifetime = 5 * time.Minute
 
 func (b *browser) newTab() (*tab, error) {
-	tabCtx, cancelTab := chromedp.NewContext(b.ctx)
-	ctx, cancel := context.WithTimeout(tabCtx, tabLifetime)
-	t := &tab{b: b, ctx: ctx}
-	messages := chromedp.Console(tabCtx) // subscribes now, creating the tab
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			if m.IsException() || m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleWarning {
-				t.mu.Lock()
-				if len(t.console) < 50 {
-					t.console = append(t.console, m.String())
-				}
-				t.mu.Unlock()
-			}
-		}
-	}()
-	t.cancel = func() {
-		cancel()
-		cancelTab()
-		<-done
+	ct, err := b.cb.OpenTab(chromium.TabOptions{
+		Deadline: time.Now().Add(tabLifetime), Keep: chromium.Problems, Limit: 50})
+	if err != nil {
+		return nil, err
 	}
-	if err := chromedp.Do(ctx); err != nil {
-		t.cancel()
-		return nil, fmt.Errorf("open a tab: %w", err)
-	}
-	return t, nil
+	return &tab{Tab: ct, b: b, ctx: ct.Ctx}, nil
 }
 
 // open makes a tab showing the bench page of s.
@@ -114,13 +88,11 @@ func (t *tab) Close() {
 	if t.b.verbose {
 		t.dumpConsole()
 	}
-	t.cancel()
+	t.Tab.Close()
 }
 
 func (t *tab) dumpConsole() {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, l := range t.console {
+	for _, l := range t.Console() {
 		fmt.Fprintln(os.Stderr, "  console:", l)
 	}
 }

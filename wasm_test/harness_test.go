@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/cdproto/security"
 	"github.com/chromedp/chromedp"
 
+	"github.com/authfetch/authfetch/internal/chromium"
 	"github.com/authfetch/authfetch/server"
 	"github.com/authfetch/authfetch/server/admin"
 )
@@ -241,57 +242,32 @@ func (g *refreshGate) wrap(next http.Handler) http.Handler {
 
 // tab is one browser tab (a target of the shared browser, same profile as all others).
 type tab struct {
+	*chromium.Tab
 	e    *env
 	name string
 	ctx  context.Context // ends at the test's deadline
 	base context.Context // ends when the tab closes
-
-	mu      sync.Mutex
-	console []string
 }
 
 // newTab opens a tab on about:blank and collects its console. The cleanup closes it;
 // when the test failed it first logs the console and saves a screenshot.
 func (e *env) newTab(name string) *tab {
 	e.t.Helper()
-	tabCtx, cancelTab := chromedp.NewContext(browserCtx)
-	ctx, cancel := context.WithDeadline(tabCtx, e.deadline)
-	tb := &tab{e: e, name: name, ctx: ctx, base: tabCtx}
-
-	messages := chromedp.Console(tabCtx) // subscribes now, creating the tab
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			line := m.String()
-			if m.URL != "" {
-				line += fmt.Sprintf("  (%s:%d)", m.URL, m.Line+1)
-			}
-			tb.mu.Lock()
-			tb.console = append(tb.console, line)
-			tb.mu.Unlock()
-		}
-	}()
+	ct, err := browser.OpenTab(chromium.TabOptions{Deadline: e.deadline})
+	if err != nil {
+		e.t.Fatalf("tab %s: %v", name, err)
+	}
+	tb := &tab{Tab: ct, e: e, name: name, ctx: ct.Ctx, base: ct.Base}
 	e.t.Cleanup(func() {
 		if e.t.Failed() {
 			tb.saveScreenshot()
-			tb.mu.Lock()
-			e.t.Logf("console of tab %s (%d messages):\n\t%s", name, len(tb.console), strings.Join(tb.console, "\n\t"))
-			tb.mu.Unlock()
+			lines := tb.Console()
+			e.t.Logf("console of tab %s (%d messages):\n\t%s", name, len(lines), strings.Join(lines, "\n\t"))
 		}
-		cancel()
-		cancelTab()
-		<-done
+		tb.Close()
 	})
-	// Open the tab now, so that a browser problem shows up here and not in a later step.
-	if err := chromedp.Do(ctx); err != nil {
-		e.t.Fatalf("tab %s: open: %v", name, err)
-	}
 	if e.http2 {
-		if _, err := chromedp.Call(ctx, security.SetIgnoreCertificateErrors, security.SetIgnoreCertificateErrorsParams{Ignore: true}); err != nil {
+		if _, err := chromedp.Call(tb.ctx, security.SetIgnoreCertificateErrors, security.SetIgnoreCertificateErrorsParams{Ignore: true}); err != nil {
 			e.t.Fatalf("tab %s: ignore certificate errors: %v", name, err)
 		}
 	}
@@ -299,11 +275,7 @@ func (e *env) newTab(name string) *tab {
 }
 
 // consoleLines returns what the tab's console showed so far.
-func (tb *tab) consoleLines() []string {
-	tb.mu.Lock()
-	defer tb.mu.Unlock()
-	return append([]string(nil), tb.console...)
-}
+func (tb *tab) consoleLines() []string { return tb.Console() }
 
 func (tb *tab) saveScreenshot() {
 	// Not tb.ctx: the test may have failed because its deadline passed.

@@ -14,7 +14,6 @@
 package wasm_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -25,9 +24,9 @@ import (
 	"github.com/authfetch/authfetch/internal/chromium"
 )
 
-// browserCtx is the one Chromium of this test binary; every tab is a chromedp.NewContext
-// of it, so all tabs share one profile (localStorage, HTTP cache, connection pool).
-var browserCtx context.Context
+// browser is the one Chromium of this test binary; every tab is a chromedp.NewContext of
+// it, so all tabs share one profile (localStorage, HTTP cache, connection pool).
+var browser *chromium.Browser
 
 // jsDir is the directory served at /js/: the repository's js/ unless AUTHFETCH_JS_DIR says.
 var jsDir string
@@ -57,7 +56,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer b.Stop()
-	browserCtx = b.Ctx
+	browser = b
 
 	return m.Run()
 }
