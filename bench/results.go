@@ -69,30 +69,30 @@ func report(cfg *config, art *artifacts, b *browser, r *results, info *runInfo) 
 		t.row("floor: Go + golang-jwt/jwt/v5 + hack-pad/safejs", only("authfetch", fmtSize(s[szDeps])), "")
 		t.row("authfetch.wasm over the empty floor (brotli)", only("authfetch", fmtPercent(s[szWasm].Brotli, s[szEmpty].Brotli)), "")
 		over := fmtPercent(s[szWasm].Brotli, s[szDeps].Brotli)
-		t.row("authfetch.wasm over the Go+deps floor (brotli)", only("authfetch", over),
-			verdict("≤ +5%", float64(s[szWasm].Brotli) <= 1.05*float64(s[szDeps].Brotli), over))
+		target, met := targetWasmSize(s[szWasm].Brotli, s[szDeps].Brotli)
+		t.row("authfetch.wasm over the Go+deps floor (brotli)", only("authfetch", over), verdict(target, met, over))
 	}
 
 	if st := r.startup; st != nil {
 		t.section(fmt.Sprintf("Start-up, fresh page, %d loads: import of the module → client ready", cfg.startupRuns))
 		af := summarize(st.total["authfetch"])
 		t.row("first visit (nothing cached)", all(func(a alt) string { return fmtMs(summarize(st.total[a.key])) }),
-			verdictIf(af.ok(), "< 60 ms", af.med < 60, fmtMs(af)))
+			verdictOf(af.ok(), fmtMs(af))(targetStartup(af)))
 		t.row("↳ loader + wasm_exec.js imports, wasm response", only("authfetch", fmtMs(summarize(st.before))), "")
 		t.row("↳ instantiateStreaming (download + compile + instantiate)", only("authfetch", fmtMs(summarize(st.instantiate))), "")
 		t.row("↳ go.run → client ready (Go start, bridge, client)", only("authfetch", fmtMs(summarize(st.goStart))), "")
 		t.row("compileStreaming of authfetch.wasm alone", only("authfetch", fmtMs(summarize(st.compileOnly))), "")
 		w := summarize(st.warmTotal)
 		t.row("repeat visit (HTTP + V8 code cache), import → ready", only("authfetch", fmtMs(w)),
-			verdictIf(w.ok(), "< 60 ms", w.med < 60, fmtMs(w)))
+			verdictOf(w.ok(), fmtMs(w))(targetStartup(w)))
 		t.row("↳ instantiateStreaming on a repeat visit", only("authfetch", fmtMs(summarize(st.warmInst))), "")
 		plain := summarize(st.first["fetch"])
 		af1, af2 := summarize(st.first["authfetch"]), summarize(st.warmFirst)
 		t.row("import → first authenticated response, first visit (a pair stored by an earlier login)",
 			all(func(a alt) string { return fmtMs(summarize(st.first[a.key])) }),
-			verdictIf(af1.ok() && plain.ok(), "≤ plain fetch + 60 ms", af1.med <= plain.med+60, fmt.Sprintf("%s (plain fetch %+.1f ms)", fmtMs(af1), af1.med-plain.med)))
+			verdictOf(af1.ok() && plain.ok(), fmt.Sprintf("%s (plain fetch %+.1f ms)", fmtMs(af1), af1.med-plain.med))(targetFirstResponse(af1, plain, 60)))
 		t.row("import → first authenticated response, repeat visit", only("authfetch", fmtMs(af2)),
-			verdictIf(af2.ok() && plain.ok(), "≤ plain fetch + 30 ms", af2.med <= plain.med+30, fmt.Sprintf("%s (plain fetch %+.1f ms)", fmtMs(af2), af2.med-plain.med)))
+			verdictOf(af2.ok() && plain.ok(), fmt.Sprintf("%s (plain fetch %+.1f ms)", fmtMs(af2), af2.med-plain.med))(targetFirstResponse(af2, plain, 30)))
 	}
 
 	if o := r.overhead; o != nil {
@@ -112,20 +112,14 @@ func report(cfg *config, art *artifacts, b *browser, r *results, info *runInfo) 
 			}
 			t.row("per request", all(func(a alt) string { return fmtDist(perReq(a.key), "%.3f") + " ms" }), "")
 			ar := summarize(batch.ratio["authfetch"])
-			met := ar.med <= 1.05
-			for _, k := range []string{"seed", "aar"} {
-				if d := summarize(batch.ratio[k]); d.ok() && ar.med >= d.med {
-					met = false
-				}
-			}
 			t.row("ratio to plain fetch (same run)", all(func(a alt) string { return fmtRatio(summarize(batch.ratio[a.key])) }),
-				verdictIf(ar.ok(), "≤ ×1.05 and below both axios variants", met, fmtRatio(ar)))
+				verdictOf(ar.ok(), fmtRatio(ar))(targetOverhead(ar, summarize(batch.ratio["seed"]), summarize(batch.ratio["aar"]))))
 		}
 		t.row("requests that failed (of all runs)", all(func(a alt) string { return fmt.Sprint(o.failed[a.key]) }), "")
 		if c := o.crossings; c != nil {
 			t.row("Go↔JS calls per request: into Go + from Go to JS functions (all syscall/js imports)",
 				only("authfetch", fmt.Sprintf("%.2f + %.2f (%.1f)", c.Entries, c.Calls, c.Imports)),
-				verdict("≤ 4", c.Entries+c.Calls <= 4, fmt.Sprintf("%.2f", c.Entries+c.Calls)))
+				verdictOf(true, fmt.Sprintf("%.2f", c.Entries+c.Calls))(targetCrossings(c.Entries+c.Calls)))
 		}
 		scale := func(ms []float64) string {
 			d := summarize(ms)
@@ -170,19 +164,12 @@ func report(cfg *config, art *artifacts, b *browser, r *results, info *runInfo) 
 		wasm := func(p memResult) float64 { return p.WasmMemory }
 		vals := func(p memResult) float64 { return p.GoValues }
 		ap := m.points["authfetch"]
-		heapFlat, wasmFlat := false, false
-		// Judged between the last two readings: the first interval includes warming up
-		// (JIT, the Go heap finding its size).
-		if n := len(ap); n >= 2 {
-			heapFlat = ap[n-1].JSHeap-ap[n-2].JSHeap < 1<<20
-			wasmFlat = ap[n-1].WasmMemory == ap[n-2].WasmMemory
-		}
+		heapTarget, heapFlat, wasmTarget, wasmFlat := targetFlatMemory(ap)
 		has := len(ap) >= 2
-		last := "between the last two readings"
 		t.row("JS heap (usedJSHeapSize)", all(func(a alt) string { return pts(a.key, heap, mib) }),
-			verdictIf(has, "flat: < 1 MiB growth "+last, heapFlat, pts("authfetch", heap, mib)))
+			verdictIf(has, heapTarget, heapFlat, pts("authfetch", heap, mib)))
 		t.row("wasm linear memory", only("authfetch", pts("authfetch", wasm, mib)),
-			verdictIf(has, "flat: no growth "+last, wasmFlat, pts("authfetch", wasm, mib)))
+			verdictIf(has, wasmTarget, wasmFlat, pts("authfetch", wasm, mib)))
 		t.row("JS values the Go side holds (wasm_exec.js refs; freed by Go finalizers, so they swing with Go's GC)", only("authfetch", pts("authfetch", vals, num)), "")
 	}
 
@@ -234,6 +221,12 @@ func verdictIf(measured bool, target string, met bool, value string) string {
 	return verdict(target, met, value)
 }
 
+// verdictOf is verdictIf for a target function's (target, met) pair:
+// verdictOf(measured, value)(targetX(...)).
+func verdictOf(measured bool, value string) func(target string, met bool) string {
+	return func(target string, met bool) string { return verdictIf(measured, target, met, value) }
+}
+
 // expiryRows adds the rows of a burst or a storm.
 func expiryRows(t *table, e *expiryRuns, tabs int) {
 	col := func(key string, f func(o outcome) float64) dist {
@@ -259,17 +252,17 @@ func expiryRows(t *table, e *expiryRuns, tabs int) {
 	failed := func(o outcome) float64 { return float64(o.page.Failed) }
 	prompts := func(o outcome) float64 { return float64(o.page.Prompts) }
 
-	has, met := every(func(o outcome) bool { return o.stats.RefreshCalls == 1 })
-	t.row("refresh calls (server)", all(refresh, fmtCount), verdictIf(has, "exactly 1", met, fmtCount(col("authfetch", refresh))))
+	has, met := every(meetsRefreshCalls)
+	t.row("refresh calls (server)", all(refresh, fmtCount), verdictIf(has, targetRefreshCalls, met, fmtCount(col("authfetch", refresh))))
 	t.rows = append(t.rows, rotationRow(t, e))
-	has, met = every(func(o outcome) bool { return o.page.Failed == 0 })
+	has, met = every(meetsNoFailures)
 	t.row("requests that succeeded / failed", func(a alt) string {
 		ok := col(a.key, func(o outcome) float64 { return float64(o.page.OK) })
 		if !ok.ok() {
 			return ""
 		}
 		return fmtCount(ok) + " / " + fmtCount(col(a.key, failed))
-	}, verdictIf(has, "0 failed", met, fmtCount(col("authfetch", failed))+" failed"))
+	}, verdictIf(has, targetNoFailures, met, fmtCount(col("authfetch", failed))+" failed"))
 	t.row("what a failed request gave the caller (first seen)", func(a alt) string {
 		for _, o := range e.runs[a.key] {
 			if msg := o.page.FirstError; msg != "" {
@@ -282,15 +275,11 @@ func expiryRows(t *table, e *expiryRuns, tabs int) {
 		}
 		return ""
 	}, "")
-	has, met = every(func(o outcome) bool { return o.page.Prompts == 0 })
-	t.row("relogin prompts", all(prompts, fmtCount), verdictIf(has, "0", met, fmtCount(col("authfetch", prompts))))
+	has, met = every(meetsNoPrompts)
+	t.row("relogin prompts", all(prompts, fmtCount), verdictIf(has, targetNoPrompts, met, fmtCount(col("authfetch", prompts))))
 	t.row("wall time, first request → last settled", all(func(o outcome) float64 { return o.page.Ms }, fmtMs), "")
 	ar, aar := summarize(e.ratio["authfetch"]), summarize(e.ratio["aar"])
-	target, bound := "≤ ×2.2 and below axios-auth-refresh", 2.2
-	if tabs > 1 {
-		target, bound = "≤ ×2.5", 2.5
-	}
-	met = ar.med <= bound && (tabs > 1 || !aar.ok() || ar.med < aar.med)
+	target, met := targetExpiryRatio(ar, aar, tabs)
 	t.row("↳ ratio to plain fetch (which refreshes nothing)", func(a alt) string { return fmtRatio(summarize(e.ratio[a.key])) },
 		verdictIf(ar.ok(), target, met, fmtRatio(ar)))
 	t.row("session survives: after a 2nd expiry, 1 request per tab OK (tabs × runs)", func(a alt) string {
