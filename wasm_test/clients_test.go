@@ -1,6 +1,7 @@
 package wasm_test
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -14,15 +15,9 @@ import (
 // wasm_test/testdata/package-lock.json, loaded as ES modules through an import map.
 
 // clientsPage maps the bare imports of the examples and packages to what the env serves.
-const clientsPage = `<!doctype html><meta charset=utf-8><title>clients</title>
-<script type="importmap">{"imports": {
-  "authfetch": "/js/authfetch.js",
-  "axios": "/npm/axios/dist/esm/axios.js",
-  "ky": "/npm/ky/distribution/index.js",
-  "ofetch": "/npm/ofetch/dist/index.mjs",
-  "destr": "/npm/destr/dist/index.mjs",
-  "ufo": "/npm/ufo/dist/index.mjs"
-}}</script>`
+//
+//go:embed testdata/page/clients.html
+var clientsPage string
 
 // newClientsEnv serves clientsPage, the npm packages at /npm/ and examples/ at /examples/.
 func newClientsEnv(t *testing.T) (*env, *apiLog) {
@@ -53,21 +48,9 @@ auth.on('relogin', () => { window.reloginEvents++ });
 
 // axiosCalls makes call kind k (0..5) of the axios service; every URL carries b=tag.
 // Each returns what the app sees: the interceptor's unwrapped body.
-const axiosCalls = `
-window.axiosCall = (k, tag) => {
-  const params = { b: tag };
-  switch (k) {
-  case 0: return service.get('/user/info', { params });
-  case 1: return service.post('/echo', { hello: 'wörld ✓', list: [1, 2, 3] }, { params });
-  case 2: return service.put('/echo', 'plain text ✓', { params, headers: { 'Content-Type': 'text/plain;charset=utf-8' } });
-  case 3: return service.post('/echo', new URLSearchParams({ q: 'a&b=c ✓', k: '3' }), { params });
-  case 4: return service.delete('/echo', { params });
-  default: return service.patch('/echo', [{ op: 'replace', path: '/x', value: 5 }], { params });
-  }
-};
-// What the app saw, with the tag taken out, so that two runs compare.
-window.seenByApp = (o) => o.ok ? JSON.stringify(o.value).replace(/b=(base|burst)-\d+/g, 'b=TAG') : 'rejected: ' + o.error.name + ': ' + o.error.message;
-`
+//
+//go:embed testdata/page/axios-calls.js
+var axiosCalls string
 
 // TestAxios: an existing axios instance (the seed's, migrated: examples/axios/request.js)
 // with its request and response interceptors and error handling, over auth.fetch. At

@@ -1,6 +1,7 @@
 package wasm_test
 
 import (
+	_ "embed"
 	"testing"
 )
 
@@ -14,34 +15,15 @@ type crossings struct {
 
 // countCrossings wraps the Go class of wasm_exec.js before the loader uses it, so that the
 // runtime the loader starts counts its crossings in window.X. It changes nothing else.
-const countCrossings = `
-await import('/js/wasm_exec.js');
-window.X = { entries: 0, calls: 0, imports: 0 };
-const Plain = globalThis.Go;
-globalThis.Go = class extends Plain {
-  constructor () {
-    super();
-    const gojs = this.importObject.gojs;
-    for (const name of Object.keys(gojs)) {
-      if (!name.startsWith('syscall/js.')) continue;
-      const f = gojs[name];
-      const call = /\.(valueCall|valueInvoke|valueNew)$/.test(name);
-      gojs[name] = (sp) => { X.imports++; if (call) X.calls++; return f(sp) };
-    }
-  }
-  _resume () { X.entries++; return super._resume() }
-};
-`
+//
+//go:embed testdata/page/count-crossings.js
+var countCrossings string
 
 // measureCrossings makes n sequential authenticated GETs, after a warm-up, and returns the
 // crossings per request.
-const measureCrossings = `
-for (let i = 0; i < 20; i++) await (await auth.fetch('/user/info')).json();
-X.entries = X.calls = X.imports = 0;
-const n = 200;
-let ok = 0;
-for (let i = 0; i < n; i++) if ((await (await auth.fetch('/user/info')).json()).code === 0) ok++;
-return { entries: X.entries / n, calls: X.calls / n, imports: X.imports / n, ok };`
+//
+//go:embed testdata/page/measure-crossings.js
+var measureCrossings string
 
 // TestCrossingsPerRequest guards the per-request seam: on the happy path (a valid token,
 // no refresh) a request costs at most 4 Go↔JS calls: the loader asks Go which token to send

@@ -3,6 +3,7 @@ package wasm_test
 import (
 	"archive/tar"
 	"compress/gzip"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -101,18 +102,9 @@ func untar(t *testing.T, tarball, dir string) {
 
 // plainPage loads the packed module from a plain <script type="module">, no bundler, no
 // wasmURL: it must find authfetch.wasm and wasm_exec.js beside itself.
-const plainPage = `<!doctype html><meta charset=utf-8><title>plain</title>
-<script type="importmap">{"imports": {"authfetch": "/node_modules/authfetch/authfetch.js"}}</script>
-<script type="module">
-import { createAuthFetch, isSessionExpiredError } from 'authfetch';
-try {
-  window.auth = await createAuthFetch({ baseURL: '/api' });
-  window.guard = isSessionExpiredError;
-  window.ready = 'ok';
-} catch (e) {
-  window.ready = 'failed: ' + e;
-}
-</script>`
+//
+//go:embed testdata/page/plain.html
+var plainPage string
 
 // TestPackedModule: `npm pack` in js/ holds exactly the module's files, and the packed
 // module, served as an npm install leaves it and imported by a plain

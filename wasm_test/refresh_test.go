@@ -1,6 +1,7 @@
 package wasm_test
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -15,90 +16,15 @@ import (
 // burstBodies makes the 200 requests of TestBurstAtExpiry: GET /user/info and POST or
 // PUT /echo with every kind of body fetch takes. Each request remembers what the backend
 // must receive (window.expect[i]); checkBurstBodies compares it with what /echo answered.
-const burstBodies = `(() => {
-  const te = new TextEncoder();
-  window.expect = {};
-  return (i, tag) => {
-    const url = '/echo?' + tag;
-    switch (i % 6) {
-    case 0:
-      window.expect[i] = { kind: 'get' };
-      return auth.fetch('/user/info?' + tag);
-    case 1: {
-      const s = JSON.stringify({ i, text: 'héllo ✓ ' + i, list: [1, 2, 3] });
-      window.expect[i] = { kind: 'json', method: 'POST', bytes: te.encode(s), type: 'application/json', query: tag };
-      return auth.fetch(url, { method: 'POST', body: s, headers: { 'Content-Type': 'application/json' } });
-    }
-    case 2: {
-      const fd = new FormData();
-      const text = 'field ✓ ' + i, file = ('file ' + i + ' ✓\n').repeat(50), filename = 'f' + i + '.txt';
-      fd.append('text', text);
-      fd.append('file', new Blob([file], { type: 'text/plain' }), filename);
-      window.expect[i] = { kind: 'form', method: 'POST', text, file, filename, query: tag };
-      return auth.fetch(url, { method: 'POST', body: fd });
-    }
-    case 3: {
-      const p = new URLSearchParams({ i: String(i), q: 'a&b=c ✓' });
-      window.expect[i] = { kind: 'params', method: 'POST', bytes: te.encode(p.toString()), type: 'application/x-www-form-urlencoded', query: tag };
-      return auth.fetch(url, { method: 'POST', body: p });
-    }
-    case 4: {
-      const b = crypto.getRandomValues(new Uint8Array(1024));
-      window.expect[i] = { kind: 'arraybuffer', method: 'POST', bytes: b.slice(), query: tag };
-      return auth.fetch(url, { method: 'POST', body: b.buffer });
-    }
-    default: {
-      // A view into the middle of a larger buffer: only the view's bytes are the body.
-      const big = crypto.getRandomValues(new Uint8Array(2048));
-      window.expect[i] = { kind: 'uint8array', method: 'PUT', bytes: big.slice(100, 1100), query: tag };
-      return auth.fetch(url, { method: 'PUT', body: new Uint8Array(big.buffer, 100, 1000) });
-    }
-    }
-  };
-})()`
+//
+//go:embed testdata/page/burst-bodies.js
+var burstBodies string
 
 // checkBurstBodies compares each reply of burst "burst" with window.expect and returns
 // the problems (at most 10) and how many requests of each kind passed.
-const checkBurstBodies = `
-const out = await window.bursts.burst, te = new TextEncoder();
-const problems = [], passed = {};
-for (let i = 0; i < out.length; i++) {
-  const r = out[i], x = window.expect[i] || { kind: 'hold' };
-  let p = '';
-  if (!r.ok) p = 'rejected: ' + r.error.name + ': ' + r.error.message;
-  else if (r.value.body.code !== 0) p = 'HTTP ' + r.value.status + ' ' + JSON.stringify(r.value.body);
-  else {
-    const d = r.value.body.data || {};
-    if (x.kind === 'hold') { if (d.gate !== 'burst' || d.user !== 'demo') p = 'hold data ' + JSON.stringify(d) }
-    else if (x.kind === 'get') { if (d.name !== 'demo') p = 'user/info data ' + JSON.stringify(d) }
-    else {
-      if (d.method !== x.method) p += ' method ' + d.method;
-      if (d.query !== x.query) p += ' query ' + JSON.stringify(d.query);
-      if (x.bytes) {
-        const sum = await H.sha256(x.bytes);
-        if (d.bodyLength !== x.bytes.length || d.bodySha256 !== sum)
-          p += ' body: ' + d.bodyLength + ' bytes sha256 ' + d.bodySha256 + ', want ' + x.bytes.length + ' bytes sha256 ' + sum;
-      }
-      if (x.type && !String(d.contentType).startsWith(x.type)) p += ' Content-Type ' + JSON.stringify(d.contentType);
-      if (x.kind === 'form') {
-        if (!String(d.contentType).startsWith('multipart/form-data; boundary=')) p += ' Content-Type ' + JSON.stringify(d.contentType);
-        else if (te.encode(d.body).length !== d.bodyLength) p += ' multipart body is not text';
-        else {
-          // Parsing with the Content-Type that arrived proves the boundary matches the body.
-          try {
-            const f = await new Response(d.body, { headers: { 'Content-Type': d.contentType } }).formData();
-            const file = f.get('file');
-            if (f.get('text') !== x.text) p += ' text field ' + JSON.stringify(f.get('text'));
-            if (!(file instanceof File) || file.name !== x.filename || await file.text() !== x.file) p += ' file field differs';
-          } catch (e) { p += ' multipart body does not parse: ' + e }
-        }
-      }
-    }
-  }
-  if (p) problems.push('#' + i + ' (' + x.kind + '):' + p);
-  else passed[x.kind] = (passed[x.kind] || 0) + 1;
-}
-return { problems: problems.slice(0, 10), failed: problems.length, passed };`
+//
+//go:embed testdata/page/check-burst-bodies.js
+var checkBurstBodies string
 
 // bodyCheck is what checkBurstBodies returns.
 type bodyCheck struct {
