@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 
 	"github.com/authfetch/authfetch/server"
 )
@@ -72,12 +73,16 @@ func ExampleNew() {
 	// 10007 refresh token expired, please log in again
 }
 
+// ExampleServer_Middleware mounts the protocol's routes (login, refresh) under /api/ and
+// protects an app's own route: the handler runs only for a valid access token, and finds
+// its user with Subject.
 func ExampleServer_Middleware() {
 	s, err := server.New(server.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}
 	mux := http.NewServeMux()
+	mux.Handle("/api/", s.Handler())
 	mux.Handle("GET /orders", s.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		user, _ := server.Subject(r.Context())
 		fmt.Fprintf(w, "orders of %s", user)
@@ -103,4 +108,33 @@ func ExampleServer_Middleware() {
 	// Output:
 	// orders of ann
 	// {"code":50008,"message":"missing token"}
+}
+
+// ExampleConfig_onEvent feeds a metrics system: here a count of refreshes and of the
+// answers that told a client to log in again.
+func ExampleConfig_onEvent() {
+	var refreshed, relogin atomic.Int64
+	s, err := server.New(server.Config{OnEvent: func(e server.Event) {
+		switch e {
+		case server.EventRefreshed:
+			refreshed.Add(1)
+		case server.EventRelogin:
+			relogin.Add(1)
+		}
+	}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+
+	_, refreshToken, err := s.IssuePair("ann")
+	if err != nil {
+		log.Fatal(err)
+	}
+	post(ts.URL+"/api/refreshJwt/"+refreshToken, "")
+	post(ts.URL+"/api/refreshJwt/not-a-token", "")
+	fmt.Println("refreshed:", refreshed.Load(), "relogin answers:", relogin.Load())
+	// Output:
+	// refreshed: 1 relogin answers: 1
 }

@@ -1,10 +1,14 @@
 // Package wasm_test holds the browser tests of authfetch: native Go tests that start one
 // headless Chromium (Debian's chromium package), serve the built module (js/authfetch.js,
-// js/authfetch.wasm, js/wasm_exec.js) beside the reference backend (package server) on a
+// js/authfetch.wasm, js/wasm_exec.js) beside the reference backend (package server, with the
+// rigging of package admin) on a
 // fresh 127.0.0.1 origin per test, and drive pages through the Chrome DevTools Protocol
 // (github.com/chromedp/chromedp).
 //
-// `go test ./...` from a fresh clone runs them as they are: TestMain first brings what they
+// It is a module of its own (wasm_test/go.mod; go.work at the root joins it to the library), so
+// that chromedp and the test-only backends stay out of the library's module graph.
+// `go test ./wasm_test/...` from the root of a fresh clone (or `go test ./...` in wasm_test/)
+// runs them as they are: TestMain first brings what they
 // serve up to date with make (the module, wasm_exec.js of this toolchain, the Vue and React
 // examples' builds and the pinned npm packages of testdata; make skips what is current),
 // exactly as `make test` does. A missing browser fails the run with the command that

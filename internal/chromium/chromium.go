@@ -1,6 +1,16 @@
 // Package chromium starts the one headless Debian Chromium that the browser tests
 // (wasm_test) and the benchmark (bench) drive through chromedp, with exactly the project's
-// flags and a fresh profile.
+// flags and a fresh profile, and opens its tabs with their console collected.
+//
+//	exe, err := chromium.Find()
+//	b, err := chromium.Start(exe)
+//	defer b.Stop()
+//	tab, err := b.OpenTab(chromium.TabOptions{Deadline: deadline, Keep: chromium.Problems})
+//	defer tab.Close()
+//	_, err = chromedp.Run(tab.Ctx, chromedp.Navigate(url))
+//	log.Print(tab.Console()) // errors, warnings and exceptions, with where they came from
+//
+// It is a module of its own, so that chromedp stays out of the library's module graph.
 package chromium
 
 import (

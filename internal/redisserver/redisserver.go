@@ -4,6 +4,12 @@
 //
 // A missing redis-server fails the test, as a missing Chromium does: CI installs it
 // (.ci/run), and a test that skipped there would prove nothing.
+//
+//	func TestSomething(t *testing.T) {
+//		rs := redisserver.Start(t) // stopped when the test ends
+//		client := redis.NewClient(&redis.Options{Addr: rs.Addr})
+//		...
+//	}
 package redisserver
 
 import (

@@ -10,6 +10,13 @@
 // loader's: app → loader → (Go: token) → fetch → (Go: verdict) → app. Nothing of a request
 // but the token, the status and the code crosses into Go.
 //
+// The module's main hands it the name of the loader's ready callback and never exits:
+//
+//	if err := bridge.Serve(readyName); err != nil {
+//		println(err.Error()) // the loader sees no ready call and reports the module broken
+//	}
+//	select {}
+//
 // Rules kept here: every function JavaScript calls returns at once (work that waits runs in a
 // goroutine and settles a Promise); every callback recovers, because a Go panic would end the
 // runtime for the whole page; every js.Func made for one call is released after it.

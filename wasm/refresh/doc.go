@@ -13,6 +13,15 @@
 //	Judge                                PassThrough, or Expired
 //	Renew, then the replay               the token to send it again with, once
 //
+// From Go, with a Transport that makes the refresh call and an Attempt that sends the
+// request once with the header it is given (see the example of [Client.Do]):
+//
+//	client, err := refresh.New(&refresh.MemoryStore{}, transport, refresh.WithBaseURL("/api"))
+//	client.SetTokens(refresh.Tokens{AccessToken: access, RefreshToken: refreshToken})
+//	reply, err := client.Do(ctx, "GET /user/info", func(ctx context.Context, h refresh.Header) (refresh.Reply, error) {
+//		// send the request with h.Name: h.Value, and return its status and body code
+//	})
+//
 // TokenNow and Judge never block, so on the happy path the browser gets both answers
 // synchronously. [Settings] are the options as data (what the loader sends as JSON), and
 // [Client.Plan] what the loader needs to do its part.

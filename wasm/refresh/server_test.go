@@ -430,9 +430,9 @@ func TestServerRefreshTokenPlacements(t *testing.T) {
 	}
 }
 
-// Example shows the engine against the reference backend: a request whose token expired
-// is refreshed and replayed, and the caller sees only the good reply.
-func Example() {
+// ExampleClient_Do shows the engine against the reference backend: a request whose token
+// expired is refreshed and replayed, and the caller sees only the good reply.
+func ExampleClient_Do() {
 	s, _ := admin.New(server.Config{})
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
