@@ -7,6 +7,8 @@
 #   make bench  authfetch beside plain fetch and the axios alternatives: bench/RESULTS.md
 #   make bench-redis  refresh latency and redeems/s, memory store vs Redis, 1 and 3 backend
 #               instances (Go benchmarks of server/redisstore; they start their own redis-server)
+# The root module is the library alone; bench/, wasm_test/ and internal/chromium/ are modules
+# of their own, joined by go.work (README, "How it is built").
 
 GO       ?= go
 GOROOT   := $(shell $(GO) env GOROOT)
