@@ -208,8 +208,10 @@ func (c *Client) await(ctx context.Context, label string, f *flight, stale strin
 			return Tokens{}, err
 		case now.IsZero() || now.Session != t.Session:
 			return Tokens{}, sessionGone()
+		case now.AccessToken == stale: // a view of the store that lags: the refresh's pair
+			return t, nil
 		}
-		return now, nil
+		return now, nil // the session's newest pair
 	}
 }
 

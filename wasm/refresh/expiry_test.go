@@ -99,29 +99,35 @@ func TestProactiveAndSkew(t *testing.T) {
 			if err := c.SetTokens(b.issue(t)); err != nil {
 				t.Fatal(err)
 			}
-			// 100 requests spread over 1.25 lifetimes of the first token.
-			step := tt.life * 5 / 4 / 100
-			expiredReplies := 0
-			for i := range 100 {
-				reply, err := c.Do(context.Background(), fmt.Sprint(i), func(ctx context.Context, tok Header) (Reply, error) {
-					r, err := b.attempt(ctx, tok)
-					if r.Code == 50014 {
-						expiredReplies++
-					}
-					return r, err
-				})
-				if err != nil || reply.Code != 0 {
-					t.Fatalf("request %d: %+v, %v", i, reply, err)
-				}
-				b.advance(step)
-			}
-			if got := int(b.refreshCalls.Load()); got != tt.wantRefresh {
-				t.Errorf("refresh calls = %d, want %d", got, tt.wantRefresh)
-			}
-			if expiredReplies != tt.wantExpired {
-				t.Errorf("expired replies = %d, want %d", expiredReplies, tt.wantExpired)
-			}
+			acrossLifetime(t, b, []*Client{c}, tt.wantRefresh, tt.wantExpired)
 		})
+	}
+}
+
+// acrossLifetime sends 100 requests spread over 1.25 lifetimes of the first token, through
+// the clients in turn, and checks how many refresh calls and "expired" replies they made.
+func acrossLifetime(t *testing.T, b *jwtBackend, clients []*Client, wantRefresh, wantExpired int) {
+	t.Helper()
+	step := b.life * 5 / 4 / 100
+	expiredReplies := 0
+	for i := range 100 {
+		reply, err := clients[i%len(clients)].Do(context.Background(), fmt.Sprint(i), func(ctx context.Context, tok Header) (Reply, error) {
+			r, err := b.attempt(ctx, tok)
+			if r.Code == 50014 {
+				expiredReplies++
+			}
+			return r, err
+		})
+		if err != nil || reply.Code != 0 {
+			t.Fatalf("request %d: %+v, %v", i, reply, err)
+		}
+		b.advance(step)
+	}
+	if got := int(b.refreshCalls.Load()); got != wantRefresh {
+		t.Errorf("refresh calls = %d, want %d", got, wantRefresh)
+	}
+	if expiredReplies != wantExpired {
+		t.Errorf("expired replies = %d, want %d", expiredReplies, wantExpired)
 	}
 }
 
@@ -181,27 +187,7 @@ func TestTabsShareTheClockVerdict(t *testing.T) {
 			if err := tabs[0].SetTokens(b.issue(t)); err != nil {
 				t.Fatal(err)
 			}
-			step := time.Minute * 5 / 4 / 100
-			expiredReplies := 0
-			for i := range 100 {
-				reply, err := tabs[i%4].Do(context.Background(), fmt.Sprint(i), func(ctx context.Context, h Header) (Reply, error) {
-					r, err := b.attempt(ctx, h)
-					if r.Code == 50014 {
-						expiredReplies++
-					}
-					return r, err
-				})
-				if err != nil || reply.Code != 0 {
-					t.Fatalf("request %d: %+v, %v", i, reply, err)
-				}
-				b.advance(step)
-			}
-			if got := int(b.refreshCalls.Load()); got != tt.wantRefresh {
-				t.Errorf("refresh calls = %d, want %d", got, tt.wantRefresh)
-			}
-			if expiredReplies != tt.wantExpired {
-				t.Errorf("expired replies = %d, want %d", expiredReplies, tt.wantExpired)
-			}
+			acrossLifetime(t, b, tabs, tt.wantRefresh, tt.wantExpired)
 		})
 	}
 }

@@ -11,10 +11,15 @@ import (
 )
 
 // doHeld starts a request through c and returns once its refresh call has reached b, whose
-// hold keeps it there, with the channel the request's error arrives on.
-func doHeld(c *Client, b *fakeBackend) <-chan error {
+// hold keeps it there, with the channel the request's error arrives on. The request is
+// sent with b.attempt, or with send when given.
+func doHeld(c *Client, b *fakeBackend, send ...Attempt) <-chan error {
+	attempt := b.attempt
+	if len(send) > 0 {
+		attempt = send[0]
+	}
 	done := make(chan error, 1)
-	go func() { _, err := c.Do(context.Background(), "x", b.attempt); done <- err }()
+	go func() { _, err := c.Do(context.Background(), "x", attempt); done <- err }()
 	for b.refreshCalls.Load() == 0 {
 		runtime.Gosched()
 	}
@@ -132,11 +137,7 @@ func TestRefreshOfAReplacedSession(t *testing.T) {
 	}
 	b.expire()
 	var sent sync.Map
-	done := make(chan error, 1)
-	go func() { _, err := c.Do(context.Background(), "x", recordingAttempt(b, &sent)); done <- err }()
-	for b.refreshCalls.Load() == 0 {
-		runtime.Gosched()
-	}
+	done := doHeld(c, b, recordingAttempt(b, &sent))
 	userB := Tokens{AccessToken: "a-user-b", RefreshToken: "r-user-b"}
 	if err := c.SetTokens(userB); err != nil {
 		t.Fatal(err)

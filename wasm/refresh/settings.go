@@ -2,10 +2,8 @@ package refresh
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 )
@@ -55,28 +53,29 @@ func DecodeSettings(data []byte) (Settings, error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return Settings{}, fmt.Errorf("%w: %v", ErrInvalidOption, err)
 	}
-	names := make([]string, 0, len(raw))
-	for name := range raw {
-		names = append(names, name)
-	}
-	slices.Sort(names) // the same error for the same options
-	for _, name := range names {
-		kind := optionKind(name)
-		switch {
+	// The first wrong option in name order, so the same options give the same error.
+	wrong, reason := "", ""
+	for name, v := range raw {
+		if wrong != "" && name > wrong {
+			continue
+		}
+		switch kind := optionKind(name); {
 		case kind == "":
-			reason := "is not an option of authfetch"
+			wrong, reason = name, "is not an option of authfetch"
 			if known := optionNamed(name); known != "" {
 				reason += "; did you mean " + known + "?"
 			}
-			return Settings{}, optionErrorf(name, "%s", reason)
-		case holdsNull(raw[name]):
-			return Settings{}, optionErrorf(name, "must be %s, got %s", kind, describeJSON(raw[name]))
+		case holdsNull(v):
+			wrong, reason = name, "must be "+kind+", got "+describeJSON(v)
 		}
+	}
+	if wrong != "" {
+		return Settings{}, optionErrorf(wrong, "%s", reason)
 	}
 	var s Settings
 	if err := json.Unmarshal(data, &s); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
+		// Not errors.As: it links reflectlite, some KB of wasm; Unmarshal does not wrap.
+		if te, ok := err.(*json.UnmarshalTypeError); ok && te.Field != "" {
 			name, _, _ := strings.Cut(te.Field, ".")
 			return Settings{}, optionErrorf(name, "must be %s, got %s", optionKind(name), describeJSON(raw[name]))
 		}
@@ -92,7 +91,12 @@ func holdsNull(v json.RawMessage) bool {
 	if string(v) == "null" || json.Unmarshal(v, &elems) != nil {
 		return string(v) == "null"
 	}
-	return slices.ContainsFunc(elems, func(e json.RawMessage) bool { return string(e) == "null" })
+	for _, e := range elems {
+		if string(e) == "null" {
+			return true
+		}
+	}
+	return false
 }
 
 // optionKind says what an option's value must be, from its field in Settings, or "" when
@@ -126,33 +130,33 @@ func optionNamed(name string) string {
 	return ""
 }
 
-// describeJSON says what an option's value is, for an error message: JSON text, cut short,
-// with what the loader said of values JSON cannot hold.
+// describeJSON says what an option's value is, for an error message: its JSON text, cut
+// short, with what the loader said of values JSON cannot hold. (Without decoding into
+// interface values, which would link more of encoding/json into the wasm.)
 func describeJSON(raw json.RawMessage) string {
-	var v any
-	_ = json.Unmarshal(raw, &v)
-	s := render(v)
+	s := render(raw)
 	if len(s) > 60 {
 		s = s[:57] + "..."
 	}
 	return s
 }
 
-func render(v any) string {
-	switch v := v.(type) {
-	case map[string]any:
-		if js, ok := v["$js"].(string); ok && len(v) == 1 {
-			return js
-		}
-	case []any:
-		parts := make([]string, len(v))
-		for i, e := range v {
+func render(raw json.RawMessage) string {
+	var marked struct {
+		JS *string `json:"$js"`
+	}
+	var elems []json.RawMessage
+	switch {
+	case json.Unmarshal(raw, &marked) == nil && marked.JS != nil:
+		return *marked.JS
+	case json.Unmarshal(raw, &elems) == nil:
+		parts := make([]string, len(elems))
+		for i, e := range elems {
 			parts[i] = render(e)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	}
-	b, _ := json.Marshal(v)
-	return string(b)
+	return string(raw)
 }
 
 // Key is the storageKey option, or its default.
