@@ -25,7 +25,7 @@ func TestImporterModuleGraph(t *testing.T) {
 	}
 	tooling := []string{
 		"github.com/chromedp/", "github.com/andybalholm/brotli", "github.com/gin-gonic/",
-		"github.com/appleboy/", "github.com/go-oauth2/", "github.com/authfetch/authfetch/bench",
+		"github.com/appleboy/", "github.com/go-oauth2/", "github.com/ory/", "github.com/authfetch/authfetch/bench",
 		"github.com/authfetch/authfetch/wasm_test", "github.com/authfetch/authfetch/internal/chromium",
 	}
 	for _, c := range []struct {
