@@ -28,9 +28,10 @@ build: $(WASM) $(WASMEXEC)
 $(WASM): go.mod go.sum $(shell find wasm -name '*.go' -not -name '*_test.go')
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
 
-# wasm_exec.js must match the compiler that built the .wasm: copy it from the toolchain.
+# wasm_exec.js must match the compiler that built the .wasm: copy it from the toolchain,
+# without its comments and indentation (internal/wasmexec).
 $(WASMEXEC): FORCE
-	cp "$(GOROOT)/lib/wasm/wasm_exec.js" $@
+	$(GO) run ./internal/wasmexec -i "$(GOROOT)/lib/wasm/wasm_exec.js" -o $@
 
 demo: build
 	$(GO) run ./server/cmd/authfetch-server -root . -port $(PORT)

@@ -47,7 +47,8 @@ type artifacts struct {
 }
 
 // build compiles authfetch.wasm and both floors with the Makefile's exact command, into a
-// temporary directory, and copies the matching wasm_exec.js. It never touches js/.
+// temporary directory, and copies the matching wasm_exec.js as the Makefile does. It never
+// touches js/.
 func build(root string, withNames bool) (*artifacts, error) {
 	dir, err := os.MkdirTemp("", "authfetch-bench-")
 	if err != nil {
@@ -81,12 +82,11 @@ func build(root string, withNames bool) (*artifacts, error) {
 	if err != nil {
 		return nil, err
 	}
-	src, err := os.ReadFile(filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"))
-	if err != nil {
-		return nil, fmt.Errorf("wasm_exec.js of the toolchain: %w", err)
-	}
-	if err := os.WriteFile(a.wasmExec, src, 0o644); err != nil {
-		return nil, err
+	// As the Makefile copies it: without comments and indentation.
+	cmd := exec.Command("go", "run", "./internal/wasmexec", "-i", filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"), "-o", a.wasmExec)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("wasm_exec.js of the toolchain: %v\n%s", err, out)
 	}
 	if a.goVersion, err = goEnv(root, "GOVERSION"); err != nil {
 		return nil, err
