@@ -105,6 +105,15 @@ func (c *Client) TokenNow(label string) (token string, ok bool) {
 	return t.AccessToken, true
 }
 
+// Sent records that token, of session, went out with a request that the client did not
+// hand it to (the browser's loader sends requests with the stored token while the engine
+// is loading), so that the reply to it is judged as one to a token of that session.
+func (c *Client) Sent(token, session string) {
+	if _, known := c.book.of(token); !known {
+		c.book.note(Tokens{AccessToken: token, Session: session})
+	}
+}
+
 // Token returns the access token to send a new request with: after the refresh in flight if
 // there is one, and after a refresh of its own if the stored token is about to expire. It
 // returns "" when no token is stored.
@@ -249,7 +258,12 @@ func (c *Client) startRenew(label, stale string, proactive bool) (Tokens, *fligh
 			return joined
 		}
 		// Under mu, so no refresh can start or finish between this read and the decision.
+		// Tokens stored mean a session whose loss is news (load's rule): the loader may
+		// have sent with them without asking Token.
 		t, err = c.store.Load()
+		if err == nil && !t.IsZero() {
+			c.sessionOver.Store(false)
+		}
 		switch {
 		case err != nil:
 			return failedRead

@@ -38,16 +38,27 @@ func readClaims(token string) claims {
 // The margin shrinks to a quarter of the token's lifetime, so a short-lived token is not
 // refreshed on every request.
 func refreshDue(c claims, serverNow time.Time, margin time.Duration) bool {
+	at, ok := dueFrom(c, margin)
+	return ok && !serverNow.Before(at)
+}
+
+// dueFrom is the server time from which refreshDue reports true, or false when it never
+// does.
+func dueFrom(c claims, margin time.Duration) (time.Time, bool) {
 	if !c.hasExp || margin <= 0 {
-		return false
+		return time.Time{}, false
 	}
 	if c.hasIat {
 		if life := c.exp.Sub(c.iat); life > 0 {
 			margin = min(margin, life/4)
 		}
 	}
-	return c.exp.Sub(serverNow) <= margin
+	return c.exp.Add(-margin), true
 }
+
+// NeverDue is Tokens.SendUntil of an access token that is never refreshed early: the
+// largest time a JavaScript Date holds.
+const NeverDue = 8_640_000_000_000_000
 
 // expiryJudge decides when to refresh before sending. The device clock may be off by hours,
 // so it compares exp with the server's time, estimated from the clock offset measured when
@@ -94,7 +105,19 @@ func (j *expiryJudge) arrived(t, prev Tokens, now time.Time) Tokens {
 		t.ClockOffset = now.Sub(c.iat).Milliseconds()
 	}
 	t.ServerDecides = refreshDue(pairClaims(c, t), serverNow(t, now), j.margin)
+	t.SendUntil = NeverDue
+	if at, ok := dueFrom(pairClaims(c, t), j.margin); ok && !t.ServerDecides {
+		t.SendUntil = unixMilli(at) + t.ClockOffset // floored: never later than due says
+	}
 	return t
+}
+
+// unixMilli is t in Unix milliseconds, within ±NeverDue: a JWT may claim any exp.
+func unixMilli(t time.Time) int64 {
+	if s := t.Unix(); s > NeverDue/1000 || s < -NeverDue/1000 {
+		return max(min(s, 1), -1) * NeverDue
+	}
+	return t.UnixMilli()
 }
 
 // pairClaims is c, the claims of t's access token, or when it has no exp (an opaque token)

@@ -272,3 +272,64 @@ func TestLogoutRacingAnotherClientsRefresh(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestLossAfterLoginElsewhereWithoutTokenCall: the browser's loader sends a request with
+// the stored token without asking Token while that token is fresh (Tokens.SendUntil). A
+// session lost here, then a login by another client sharing the store, then that session
+// lost too: its loss is news again here, though this client was never asked for a token in
+// between, and a reply to the new login's token, sent that way, is judged as one of its
+// session (Sent).
+func TestLossAfterLoginElsewhereWithoutTokenCall(t *testing.T) {
+	b := &fakeBackend{}
+	store := &MemoryStore{}
+	c, ev := newTestClient(t, b, store)
+	other, _ := newTestClient(t, b, store)
+	c.SetTokens(Tokens{AccessToken: "a-old", RefreshToken: "r-dead"})
+	if _, err := c.Renew(context.Background(), "", "a-old"); !errors.Is(err, ErrSessionExpired) {
+		t.Fatalf("first session: %v", err)
+	}
+	if err := other.SetTokens(Tokens{AccessToken: "a-new", RefreshToken: "r-dead-too"}); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := store.Load()
+	c.Sent("a-new", stored.Session)
+	if _, err := c.Renew(context.Background(), "", "a-new"); !errors.Is(err, ErrSessionExpired) {
+		t.Fatalf("second session: %v", err)
+	}
+	if got := ev.get(EventRelogin); got != 2 {
+		t.Errorf("relogin events = %d, want 2 (one per lost session)", got)
+	}
+	if got := b.refreshCalls.Load(); got != 2 {
+		t.Errorf("refresh calls = %d, want 2", got)
+	}
+}
+
+// TestSentTokenOfARotatedSession: a request went out with the stored token while the
+// engine was loading; meanwhile another client refreshed the session. The reply "expired"
+// is replayed with the session's new token, not refused as another session's.
+func TestSentTokenOfARotatedSession(t *testing.T) {
+	b := &fakeBackend{}
+	store := &MemoryStore{}
+	other, _ := newTestClient(t, b, store)
+	if err := other.SetTokens(b.tokens()); err != nil {
+		t.Fatal(err)
+	}
+	sent, _ := store.Load()
+	if _, err := other.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := newTestClient(t, b, store)
+	c.Sent(sent.AccessToken, sent.Session)
+	fresh, err := c.Renew(context.Background(), "", sent.AccessToken)
+	if err != nil || fresh != b.tokens().AccessToken {
+		t.Errorf("Renew after Sent: %q, %v; want %q", fresh, err, b.tokens().AccessToken)
+	}
+	if _, err := newTestClientNoSent(t, b, store).Renew(context.Background(), "", sent.AccessToken); !errors.Is(err, ErrSessionExpired) {
+		t.Errorf("without Sent the token is unknown and refused as another session's: %v", err)
+	}
+}
+
+func newTestClientNoSent(t *testing.T, b *fakeBackend, store Store) *Client {
+	c, _ := newTestClient(t, b, store)
+	return c
+}

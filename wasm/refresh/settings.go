@@ -265,6 +265,11 @@ type Plan struct {
 	RedirectRefused string `json:"redirectRefused"`
 	// StreamReplay says why a request whose body is a stream cannot be replayed.
 	StreamReplay string `json:"streamReplay"`
+	// ExpiredStatuses and ExpiredCodes are Judge's rule: a reply whose status or body code
+	// is listed may mean "expired" and is handed to the engine; any other goes straight to
+	// the caller.
+	ExpiredStatuses []int `json:"expiredStatuses"`
+	ExpiredCodes    []int `json:"expiredCodes"`
 }
 
 // redirectRefused says why a redirect of a request that carries the token was not followed.
@@ -275,13 +280,15 @@ const redirectRefused = "authfetch: a request that carries the access token was 
 // Plan returns the client's Plan.
 func (c *Client) Plan() Plan {
 	p := Plan{
-		HeaderName:   c.cfg.headerName,
-		HeaderPrefix: c.cfg.headerPrefix,
-		ReadsCode:    c.NeedsBodyCode(),
-		CodePath:     c.cfg.codePath,
-		MaxCodeBody:  MaxCodeBody,
-		Redirect:     "manual",
-		StreamReplay: "authfetch: the access token expired and the request must be sent again, but its body is a ReadableStream, which cannot be sent twice; send a Blob, string or FormData instead",
+		HeaderName:      c.cfg.headerName,
+		HeaderPrefix:    c.cfg.headerPrefix,
+		ReadsCode:       c.NeedsBodyCode(),
+		CodePath:        c.cfg.codePath,
+		MaxCodeBody:     MaxCodeBody,
+		Redirect:        "manual",
+		ExpiredStatuses: append([]int{}, c.cfg.expiredStatuses...),
+		ExpiredCodes:    append([]int{}, c.cfg.expiredCodes...),
+		StreamReplay:    "authfetch: the access token expired and the request must be sent again, but its body is a ReadableStream, which cannot be sent twice; send a Blob, string or FormData instead",
 	}
 	if c.cfg.followRedirects {
 		p.Redirect = "follow"

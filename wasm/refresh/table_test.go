@@ -419,6 +419,11 @@ func FuzzExpiryJudge(f *testing.F) {
 			t.Fatal("an expired token was not due")
 		case due && !j.due(p, now.Add(time.Hour)):
 			t.Fatal("a token due now was not due an hour later")
+		case !due && now.UnixMilli() >= p.SendUntil:
+			t.Fatalf("not due at %d, but SendUntil is %d", now.UnixMilli(), p.SendUntil)
+		case due && now.UnixMilli() < p.SendUntil-1:
+			// SendUntil is floored to the millisecond; due may start within that one.
+			t.Fatalf("due at %d, but SendUntil is %d", now.UnixMilli(), p.SendUntil)
 		}
 	})
 }

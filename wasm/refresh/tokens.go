@@ -9,8 +9,8 @@ import (
 // The JSON names are the ones the app passes to setTokens and the browser store writes as
 // one localStorage entry, so every tab sharing the store shares all of it.
 //
-// The client sets Session, ClockOffset and ServerDecides; SetTokens ignores what the
-// caller puts there.
+// The client sets Session, ClockOffset, ServerDecides and SendUntil; SetTokens ignores
+// what the caller puts there.
 type Tokens struct {
 	AccessToken  string `json:"accessToken"`
 	RefreshToken string `json:"refreshToken"`
@@ -32,6 +32,12 @@ type Tokens struct {
 	// arrival (no iat, and a clock the offset cannot correct), or when its early refresh
 	// failed twice: it is then sent until the server says it expired.
 	ServerDecides bool `json:"serverDecides,omitempty"`
+	// SendUntil is the device time (Unix ms) until which the access token is sent as it
+	// is, by the judgement of the client that stored the pair; from then on it is due for
+	// an early refresh (NeverDue: it never is). It lets the loader send a request while
+	// the engine is still loading, and reuse the engine's last answer without asking
+	// again; past it, the loader asks.
+	SendUntil int64 `json:"sendUntil,omitempty"`
 }
 
 // IsZero reports whether t holds no access token, that is, no session.
