@@ -219,5 +219,7 @@ export function isRefreshFailedError(error: unknown): error is RefreshFailedErro
 /**
  * Load the module (once per page and wasmURL) and make a client. Rejects with a TypeError naming a wrong option,
  * and with an AuthFetchError outside a browser (server-side rendering): create the client in the browser.
+ * With the plan the module kept for the same options on an earlier page load, it resolves before the module is up;
+ * requests that need the module wait for it, and setTokens, clearTokens and refresh reach it in order.
  */
 export function createAuthFetch(options?: AuthFetchOptions): Promise<AuthFetch>

@@ -1,6 +1,7 @@
 // authfetch: a fetch that silently refreshes an expired JWT and replays what failed.
 // This module loads the Go engine (authfetch.wasm) and does the per-request browser work;
-// Go decides, asked twice per request: token() and verdict() (README, "How it is built").
+// Go decides: ahead of time (the plan, and the stored pair's sendUntil), or asked with
+// token() and verdict() (README, "How it is built").
 
 const ERROR_NAMES = ['AuthFetchError', 'SessionExpiredError', 'RefreshFailedError']
 
@@ -246,6 +247,26 @@ function readTokens (tokens) {
 }
 
 // ---------------------------------------------------------------------------------------
+// What Go decided ahead of time, read from localStorage: the start plan of these options
+// (wasm/bridge/start.go), and the stored pair with its sendUntil.
+
+function stored (key) {
+  try {
+    return globalThis.localStorage.getItem(key)
+  } catch {
+    return null
+  }
+}
+
+function parsed (raw) {
+  try {
+    return JSON.parse(raw)
+  } catch {
+    return null
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // The per-request browser work.
 
 // isAbsoluteURL is what axios treats as absolute: a scheme followed by "//", or "//host";
@@ -378,8 +399,6 @@ export async function createAuthFetch (options) {
     }
   }
 
-  const runtime = await loadRuntime(wasmURL)
-
   const listeners = Object.fromEntries(LISTENER_TYPES.map((t) => [t, new Set()]))
   const dispatch = (type, detail) => {
     for (const fn of listeners[type]) callSafely(fn, detail)
@@ -416,28 +435,67 @@ export async function createAuthFetch (options) {
       }
     }
   }
+  const wantsEvents = () => Boolean(opts.debug || opts.onEvent || listeners.event.size)
+  let verbose = wantsEvents()
 
   // The options cross into Go once, as JSON; Go validates them and answers with the plan
-  // the per-request work follows (header, origins, how to read a code).
+  // the per-request work follows (header, origins, how to read a code, which replies may
+  // mean "expired"), and keeps that plan for the next page load under these options.
   const settings = { ...rest, baseOrigin }
   if (given) settings.baseURL = baseURL
   if (refreshURL !== undefined) settings.refreshURL = refreshURL
-  const wantsEvents = () => Boolean(opts.debug || opts.onEvent || listeners.event.size)
-  const engine = runtime.newClient(JSON.stringify(settings, marked), wantsEvents(), hooks)
-  if (engine instanceof Error) throw engine
-  const plan = engine.plan
-  const storageKey = plan.storageKey // its default lives in Go
-  const origins = new Set(plan.origins)
-  let verbose = wantsEvents()
+  const json = JSON.stringify(settings, marked)
 
+  // With the plan Go kept for exactly these options, the client is ready before Go is up:
+  // see send. setTokens and clearTokens made meanwhile wait in queued.
+  let engine = null
+  let plan, origins
   let closed = false
+  let failed = null // why Go refused these options after all (a changed build)
+  let queued = []
+  let pending // the pair queued last, or null
+  let loading
+  const up = () => loading ??= loadRuntime(wasmURL).then((runtime) => {
+    const eng = runtime.newClient(json, wantsEvents(), hooks)
+    if (eng instanceof Error) throw eng
+    for (const call of queued) {
+      const r = call(eng)
+      if (r instanceof Error) callSafely(() => { throw r })
+    }
+    queued = null
+    plan = parsed(eng.plan)
+    origins = new Set(plan.origins)
+    if (closed) eng.close()
+    return (engine = eng)
+  })
+  // Go loads once the page's first requests are answered (compiling it takes the CPU for
+  // a while), when something needs it, or after a second.
+  const start = () => up().catch((e) => {
+    failed = e
+    callSafely(() => { throw e })
+  })
+  plan = verbose ? null : parsed(stored('authfetch:start:' + json))
+  if (plan?.format !== 1) await up()
+  else setTimeout(start, 1e3)
+  origins = new Set(plan.origins)
+  const storageKey = plan.storageKey // its default lives in Go
+
   const live = () => {
     if (closed) throw new AuthFetchError('authfetch: this client is closed')
+    if (failed) throw failed
     return engine
   }
-  const setVerbose = () => {
-    verbose = wantsEvents()
-    engine.setVerbose(verbose)
+  // ready is Go's client, once up; an abort while waiting rejects at once.
+  const ready = (signal, signalled) => engine ?? settled(up(), signal, signalled)
+
+  // The stored pair, parsed once per change; held: Go answered with a Promise (a refresh)
+  // and has not answered with a token since.
+  let seen = [null, null]
+  let held = false
+  const pair = () => {
+    const raw = stored(storageKey)
+    if (raw !== seen[0]) seen = [raw, parsed(raw)]
+    return seen[1]
   }
 
   // Another tab logged in, refreshed or logged out.
@@ -450,10 +508,19 @@ export async function createAuthFetch (options) {
     if (result instanceof Error) throw result
     return result
   }
+  // Go's setTokens or clearTokens, now or once Go is up.
+  const change = (call, next) => {
+    const eng = live()
+    if (eng) settle(call(eng))
+    else {
+      queued.push(call)
+      pending = next
+    }
+  }
 
   // One auth.fetch call. fetch is looked up per call: the page may wrap it.
   async function send (input, init) {
-    const eng = live()
+    live()
     let req
     if (input instanceof Request) {
       req = new Request(input, init)
@@ -480,14 +547,31 @@ export async function createAuthFetch (options) {
     const signalled = input instanceof Request || (init !== undefined && init !== null && init.signal != null)
     const label = verbose ? `${req.method} ${req.url}` : undefined
 
-    let token = eng.token(label)
-    if (typeof token !== 'string') token = await settled(token, signal, signalled)
+    // The stored token while Go judged it fresh (sendUntil), else Go's answer.
+    const p = pair()
+    let token, session
+    if (!verbose && !held && !queued?.length && typeof p?.accessToken === 'string' && Date.now() < p.sendUntil) {
+      token = p.accessToken
+      session = p.session
+    } else {
+      token = (await ready(signal, signalled)).token(label)
+      if (typeof token === 'string') held = false
+      else {
+        held = true
+        token = await settled(token, signal, signalled)
+      }
+    }
     if (token !== '') req.headers.set(plan.headerName, plan.headerPrefix + token)
     const res = refused(await globalThis.fetch(req))
     const code = await codeOf(res, plan)
+    if (!engine) (globalThis.requestIdleCallback ?? setTimeout)(start)
     if (signal.aborted) throw signal.reason // aborted before the caller got its Response
-    const verdict = eng.verdict(res.status, code, token, label)
+    // Go judges the replies that may mean "expired" by the plan.
+    const n = Number(code)
+    if (!plan.expiredStatuses.includes(res.status) && (code === undefined || !(plan.expiredCodes.includes(n) || isNaN(n)))) return res
+    const verdict = (await ready(signal, signalled)).verdict(res.status, code, token, label, session)
     if (verdict === null || verdict === undefined) return res
+    held = true
     const fresh = await settled(verdict, signal, signalled)
     if (!replayable) throw new TypeError(plan.streamReplay)
     keep.headers.set(plan.headerName, plan.headerPrefix + fresh)
@@ -503,30 +587,45 @@ export async function createAuthFetch (options) {
       ? Promise.reject(new TypeError("authfetch: fetch needs 1 argument, but got none"))
       : send(args[0], args[1]),
     setTokens (tokens) {
-      settle(live().setTokens(...readTokens(tokens)))
+      const [accessToken, refreshToken, expiresIn] = readTokens(tokens)
+      change((eng) => eng.setTokens(accessToken, refreshToken, expiresIn), { accessToken, refreshToken })
       dispatch('tokens', { loggedIn: true, source: 'set' })
     },
-    getTokens: () => settle(live().getTokens()),
+    getTokens () {
+      const eng = live()
+      if (eng) return settle(eng.getTokens())
+      if (queued.length) return pending && { ...pending }
+      const p = pair()
+      return typeof p?.accessToken === 'string' ? { accessToken: p.accessToken, refreshToken: p.refreshToken ?? '' } : null
+    },
     clearTokens () {
-      settle(live().clearTokens())
+      change((eng) => eng.clearTokens(), null)
       dispatch('tokens', { loggedIn: false, source: 'clear' })
     },
-    refresh: async () => { await settled(live().refresh()) },
+    refresh: async () => {
+      live()
+      held = true
+      await settled((await ready()).refresh())
+    },
     on (type, listener) {
       if (!LISTENER_TYPES.includes(type)) throw new TypeError(`authfetch: on: unknown event ${show(type)}; one of ${LISTENER_TYPES.join(', ')}`)
       if (typeof listener !== 'function') throw new TypeError(`authfetch: on(${type}): listener must be a function`)
+      const setVerbose = () => {
+        verbose = wantsEvents()
+        if (!closed) engine?.setVerbose(verbose)
+      }
       listeners[type].add(listener)
-      if (type === 'event' && !closed) setVerbose()
+      if (type === 'event') setVerbose()
       return () => {
         listeners[type].delete(listener)
-        if (type === 'event' && !closed) setVerbose()
+        if (type === 'event') setVerbose()
       }
     },
     close () {
       if (closed) return
       closed = true
       globalThis.removeEventListener?.('storage', onStorage)
-      engine.close()
+      engine?.close()
     }
   })
 }

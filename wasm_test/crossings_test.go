@@ -11,6 +11,7 @@ type crossings struct {
 	Calls   float64 `json:"calls"`   // calls from Go to JavaScript functions (syscall/js valueCall, valueInvoke, valueNew)
 	Imports float64 `json:"imports"` // every syscall/js import Go called (property reads, string copies, finalizers too)
 	OK      int     `json:"ok"`
+	Before  float64 `json:"before"` // calls counted before the batch (start-up, login, warm-up), in all
 }
 
 // countCrossings wraps the Go class of wasm_exec.js before the loader uses it, so that the
@@ -26,8 +27,10 @@ var countCrossings string
 var measureCrossings string
 
 // TestCrossingsPerRequest guards the per-request seam: on the happy path (a valid token,
-// no refresh) a request costs at most 4 Go↔JS calls: the loader asks Go which token to send
-// and what the reply means, and Go reads the stored pair once.
+// no refresh) a request costs no Go↔JS call at all. Go decided ahead of time: the stored
+// pair says until when its token is sent (sendUntil), and the plan lists which replies may
+// mean "expired"; the loader asks Go only past those. The issue's bound was 4 per request;
+// 0.1 leaves room for a stray wake-up of the Go runtime (a timer, a finalizer).
 func TestCrossingsPerRequest(t *testing.T) {
 	e := newEnv(t)
 	tb := e.newTab("a")
@@ -36,14 +39,14 @@ func TestCrossingsPerRequest(t *testing.T) {
 	tb.setup("")
 	tb.login()
 	got := eval[crossings](tb, "requests", measureCrossings)
-	t.Logf("per request: %.2f calls into Go, %.2f calls from Go to JavaScript functions, %.2f syscall/js imports in all", got.Entries, got.Calls, got.Imports)
+	t.Logf("per request: %.2f calls into Go, %.2f calls from Go to JavaScript functions, %.2f syscall/js imports in all (before the batch: %.0f calls)", got.Entries, got.Calls, got.Imports, got.Before)
 	if got.OK != 200 {
 		t.Fatalf("%d of 200 requests succeeded", got.OK)
 	}
-	if got.Entries == 0 || got.Calls == 0 {
+	if got.Before == 0 {
 		t.Fatal("nothing was counted: the counting wrapper did not reach the runtime")
 	}
-	if sum := got.Entries + got.Calls; sum > 4 {
-		t.Errorf("%.2f Go↔JS calls per request (%.2f into Go, %.2f out), want at most 4", sum, got.Entries, got.Calls)
+	if sum := got.Entries + got.Calls; sum > 0.1 {
+		t.Errorf("%.2f Go↔JS calls per request (%.2f into Go, %.2f out), want none on the happy path", sum, got.Entries, got.Calls)
 	}
 }

@@ -26,11 +26,12 @@ type client struct {
 }
 
 // newClient makes a client from the loader's options, sent as one JSON string (see
-// refresh.Settings). It returns the object js/authfetch.js wraps: the client's Plan and its
-// functions.
+// refresh.Settings). It returns the object js/authfetch.js wraps: the client's plan (JSON,
+// see start.go) and its functions.
 func newClient(settingsJSON string, verbose bool, hooks safejs.Value) (safejs.Value, error) {
 	settings, err := refresh.DecodeSettings([]byte(settingsJSON))
 	if err != nil {
+		forgetStart(settingsJSON)
 		return safejs.Undefined(), err
 	}
 	c := &client{hooks: hooks}
@@ -43,13 +44,14 @@ func newClient(settingsJSON string, verbose bool, hooks safejs.Value) (safejs.Va
 	store := sharedStore{localStore: newLocalStore(key, c.warn), hooks: hooks}
 	core, err := refresh.New(store, fetchTransport{}, opts...)
 	if err != nil {
+		forgetStart(settingsJSON)
 		return safejs.Undefined(), err
 	}
 	c.core = core
 
 	obj := newObject()
-	plan := planValue(core.Plan())
-	_ = plan.Set("storageKey", key)
+	plan := planJSON(core.Plan(), key)
+	keepStart(settingsJSON, plan)
 	if err := obj.Set("plan", plan); err != nil {
 		return safejs.Undefined(), fromJS(err)
 	}
@@ -76,31 +78,6 @@ func newClient(settingsJSON string, verbose bool, hooks safejs.Value) (safejs.Va
 		_ = obj.Set(m.name, f)
 	}
 	return obj, nil
-}
-
-// planValue is the Plan as a JavaScript object, set field by field: a map[string]any
-// for safejs to convert costs more wasm.
-func planValue(p refresh.Plan) safejs.Value {
-	v := newObject()
-	_ = v.Set("headerName", p.HeaderName)
-	_ = v.Set("headerPrefix", p.HeaderPrefix)
-	_ = v.Set("origins", anys(p.Origins))
-	_ = v.Set("readsCode", p.ReadsCode)
-	_ = v.Set("codePath", anys(p.CodePath))
-	_ = v.Set("maxCodeBody", p.MaxCodeBody)
-	_ = v.Set("redirect", p.Redirect)
-	_ = v.Set("redirectRefused", p.RedirectRefused)
-	_ = v.Set("streamReplay", p.StreamReplay)
-	return v
-}
-
-// anys is ss as the []any that safejs turns into an Array.
-func anys(ss []string) []any {
-	a := make([]any, len(ss))
-	for i, s := range ss {
-		a[i] = s
-	}
-	return a
 }
 
 // guard recovers a panic in a function JavaScript calls and returns it as an Error, so the

@@ -14,12 +14,14 @@ import (
 // The per-request seam. The loader builds the Request, sets the header, calls fetch and
 // reads the reply's code; it asks Go two questions, with small values only:
 //
-//	token(label)                      which access token to send
-//	verdict(status, code, used, label) what the reply means
+//	token(label)                                which access token to send
+//	verdict(status, code, used, label, session) what the reply means
 //
-// Each answers synchronously when it can (the happy path: a string, then null) and with a
-// Promise when the answer needs a refresh. label is a string only when request-level events
-// are wanted, so the happy path copies no string into Go.
+// Each answers synchronously when it can (a string, then null) and with a Promise when the
+// answer needs a refresh. label is a string only when request-level events are wanted, so
+// the happy path copies no string into Go. On the happy path the loader asks neither: it
+// reuses token's answer while the stored entry is unchanged and its SendUntil lies ahead,
+// and hands verdict only the replies the plan's expired rule lists.
 
 // token returns the access token to send ("" for none), or a Promise of it when the request
 // must wait for a refresh.
@@ -35,7 +37,9 @@ func (c *client) token(args []safejs.Value) any {
 // verdict judges the reply to a request sent with token used: null to hand it to the
 // caller, or a Promise of the token to replay it with (rejected with a SessionExpiredError
 // or RefreshFailedError when authentication cannot be restored). code is the reply's body
-// code as the loader read it: a number, a string, or undefined.
+// code as the loader read it: a number, a string, or undefined. session is given for a
+// request the loader sent before Go was up, with the stored pair's token: its session, as
+// the stored entry said.
 func (c *client) verdict(args []safejs.Value) any {
 	status, _ := arg(args, 0).Float()
 	reply := refresh.Reply{Status: int(status)}
@@ -52,6 +56,10 @@ func (c *client) verdict(args []safejs.Value) any {
 		return nil
 	}
 	used, _ := arg(args, 2).String()
+	if s := arg(args, 4); s.Type() == safejs.TypeString {
+		session, _ := s.String()
+		c.core.Sent(used, session)
+	}
 	if label != "" { // request events wanted: each request waits on its own, and says so
 		return c.promise(func() (any, error) { return c.core.Renew(context.Background(), label, used) })
 	}
