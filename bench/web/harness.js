@@ -80,16 +80,19 @@ const sleepUntil = (epochMs) => new Promise((resolve) => setTimeout(resolve, Mat
 window.bench = {
   // init loads alternative alt and makes its client: the start-up time is from the import of
   // its module (which imports its loader or library) to the client being ready. Given a
-  // token pair (a user who logged in before), it also stores it and makes one request:
-  // firstMs is from the import to that first authenticated response's body.
-  async init (alt, options = {}, pair = null) {
+  // token pair, it logs in with it and makes one request; given 'stored' (a user who logged
+  // in on an earlier visit: the page before stored the pair), it makes one request with
+  // what is stored. firstMs is from the import to that first authenticated response's body.
+  // With clear, localStorage is emptied first: a first visit ever.
+  async init (alt, options = {}, pair = null, clear = false) {
+    if (clear) localStorage.clear()
     const t0 = performance.now()
     const mod = await import(`/bench/alt-${alt}.js`)
     client = await mod.create(options)
     const t1 = performance.now()
     const r = { totalMs: t1 - t0, instantiateMs: 0, goStartMs: 0 }
     if (pair) {
-      client.login(pair[0], pair[1])
+      if (pair !== 'stored') client.login(pair[0], pair[1])
       const code = await client.get()
       r.firstMs = performance.now() - t0
       if (code !== 0) throw new Error(`the first request answered code ${code}`)
