@@ -3,7 +3,8 @@
 #   make test   every test: the engine and backend natively with -race, the types with tsc,
 #               the package under Node, the bridge in the browser, the public API and the
 #               examples in headless Chromium, then the example end-to-end test (Playwright)
-#   make build  js/authfetch.wasm and js/wasm_exec.js (build outputs, never committed)
+#   make build  js/authfetch.wasm, js/wasm_exec.js and js/authfetch.js (build outputs, never
+#               committed; the loader's source is js/src/authfetch.js)
 #   make bench  authfetch beside plain fetch and the axios alternatives: bench/RESULTS.md
 #   make bench-redis  refresh latency and redeems/s, memory store vs Redis, 1 and 3 backend
 #               instances (Go benchmarks of server/redisstore; they start their own redis-server)
@@ -15,6 +16,7 @@ GOROOT   := $(shell $(GO) env GOROOT)
 PORT     ?= 8080
 WASM     := js/authfetch.wasm
 WASMEXEC := js/wasm_exec.js
+LOADER   := js/authfetch.js
 
 WBT      := $(CURDIR)/bin/wasmbrowsertest
 
@@ -22,16 +24,19 @@ WBT      := $(CURDIR)/bin/wasmbrowsertest
 
 all: build
 
-build: $(WASM) $(WASMEXEC)
+build: $(WASM) $(WASMEXEC) $(LOADER)
 
 # The .wasm depends on every Go file of the module's wasm side.
 $(WASM): go.mod go.sum $(shell find wasm -name '*.go' -not -name '*_test.go')
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
 
 # wasm_exec.js must match the compiler that built the .wasm: copy it from the toolchain,
-# without its comments and indentation (internal/wasmexec).
+# without its comments and indentation (internal/stripjs), as the loader is shipped.
 $(WASMEXEC): FORCE
-	$(GO) run ./internal/wasmexec -i "$(GOROOT)/lib/wasm/wasm_exec.js" -o $@
+	$(GO) run ./internal/stripjs -i "$(GOROOT)/lib/wasm/wasm_exec.js" -o $@
+
+$(LOADER): js/src/authfetch.js
+	$(GO) run ./internal/stripjs -i $< -o $@
 
 demo: build
 	$(GO) run ./server/cmd/authfetch-server -root . -port $(PORT)

@@ -40,6 +40,7 @@ type artifacts struct {
 	dir       string // temporary directory holding the builds
 	wasm      string // authfetch.wasm, built as the Makefile builds it
 	wasmExec  string // wasm_exec.js of the toolchain that built it
+	loader    string // authfetch.js as make build ships it
 	empty     string // floor: the empty Go program
 	deps      string // floor: Go plus golang-jwt/jwt/v5 and hack-pad/safejs
 	names     string // authfetch.wasm without -s -w, for the CPU profile; "" unless asked for
@@ -47,8 +48,8 @@ type artifacts struct {
 }
 
 // build compiles authfetch.wasm and both floors with the Makefile's exact command, into a
-// temporary directory, and copies the matching wasm_exec.js as the Makefile does. It never
-// touches js/.
+// temporary directory, and copies the matching wasm_exec.js and the loader as the Makefile
+// does. It never touches js/.
 func build(root string, withNames bool) (*artifacts, error) {
 	dir, err := os.MkdirTemp("", "authfetch-bench-")
 	if err != nil {
@@ -58,6 +59,7 @@ func build(root string, withNames bool) (*artifacts, error) {
 		root: root, benchDir: filepath.Join(root, "bench"), dir: dir,
 		wasm:     filepath.Join(dir, "authfetch.wasm"),
 		wasmExec: filepath.Join(dir, "wasm_exec.js"),
+		loader:   filepath.Join(dir, "authfetch.js"),
 		empty:    filepath.Join(dir, "empty.wasm"),
 		deps:     filepath.Join(dir, "deps.wasm"),
 	}
@@ -82,11 +84,13 @@ func build(root string, withNames bool) (*artifacts, error) {
 	if err != nil {
 		return nil, err
 	}
-	// As the Makefile copies it: without comments and indentation.
-	cmd := exec.Command("go", "run", "./internal/wasmexec", "-i", filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"), "-o", a.wasmExec)
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("wasm_exec.js of the toolchain: %v\n%s", err, out)
+	// Both as the Makefile ships them: without comments and indentation.
+	for in, out := range map[string]string{filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"): a.wasmExec, filepath.Join(root, "js", "src", "authfetch.js"): a.loader} {
+		cmd := exec.Command("go", "run", "./internal/stripjs", "-i", in, "-o", out)
+		cmd.Dir = root
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("stripjs %s: %v\n%s", in, err, msg)
+		}
 	}
 	if a.goVersion, err = goEnv(root, "GOVERSION"); err != nil {
 		return nil, err

@@ -33,7 +33,7 @@ type files struct {
 func loadFiles(a *artifacts) (*files, error) {
 	f := &files{js: map[string][]byte{}, nodeModules: filepath.Join(a.benchDir, "node_modules")}
 	for name, p := range map[string]string{
-		"authfetch.js":   filepath.Join(a.root, "js", "authfetch.js"),
+		"authfetch.js":   a.loader,
 		"wasm_exec.js":   a.wasmExec,
 		"authfetch.wasm": a.wasm,
 	} {

@@ -179,7 +179,7 @@ func TestOptionNamesMatchDeclarations(t *testing.T) {
 		t.Fatal("no `const OPTION_TYPES = { ... }` in authfetch.js")
 	}
 	var loaderNames []string
-	for _, m := range regexp.MustCompile(`(?m)^\s+(\w+):`).FindAllStringSubmatch(table, -1) {
+	for _, m := range regexp.MustCompile(`(?m)^\s*(\w+):`).FindAllStringSubmatch(table, -1) {
 		loaderNames = append(loaderNames, m[1])
 	}
 	if a, b := sorted(loaderOnlyOptions), sorted(loaderNames); !slices.Equal(a, b) {

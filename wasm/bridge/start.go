@@ -14,7 +14,7 @@ import (
 // made of those options exactly (startPrefix + the settings JSON the loader sent), and
 // removes it when it refuses them. So the loader uses a plan only for options that Go
 // accepted before; with a plan it resolves createAuthFetch at once and sends a request with
-// the stored token while its SendUntil lies ahead (see js/authfetch.js, "Before Go is up").
+// the stored token while its SendUntil lies ahead (see send in js/src/authfetch.js).
 // The plan holds no token.
 
 // startPrefix begins the localStorage key of a start plan.

@@ -492,6 +492,7 @@ export async function createAuthFetch (options) {
   // and has not answered with a token since.
   let seen = [null, null]
   let held = false
+  const flying = new Set() // [token, AbortController] of safe requests waiting for their reply
   const pair = () => {
     const raw = stored(storageKey)
     if (raw !== seen[0]) seen = [raw, parsed(raw)]
@@ -533,7 +534,6 @@ export async function createAuthFetch (options) {
     // fetch would take the token along to wherever a redirect points, unseen: no following
     // unless tokenRedirects allows it.
     const manual = req.redirect === 'follow' && plan.redirect === 'manual'
-    if (manual) req = new Request(req, { redirect: 'manual' })
     const refused = (r) => {
       if (manual && r.type === 'opaqueredirect') throw new AuthFetchError(plan.redirectRefused + req.url)
       return r
@@ -561,21 +561,40 @@ export async function createAuthFetch (options) {
         token = await settled(token, signal, signalled)
       }
     }
+    // A safe request (GET, HEAD) can be taken back: when another reply says its token
+    // expired, it is aborted before its own "expired" reply (behind others on the
+    // connections, often never sent) and waits for the refresh instead.
+    const back = new AbortController()
+    const mine = [token, back]
+    const safe = AbortSignal.any && replayable && /^(GET|HEAD)$/.test(req.method)
+    if (manual || safe) req = new Request(req, { redirect: manual ? 'manual' : undefined, signal: safe ? AbortSignal.any([signal, back.signal]) : undefined })
     if (token !== '') req.headers.set(plan.headerName, plan.headerPrefix + token)
-    const res = refused(await globalThis.fetch(req))
-    const code = await codeOf(res, plan)
+    let res, status, code
+    if (safe) flying.add(mine)
+    try {
+      res = refused(await globalThis.fetch(req))
+      status = res.status
+      code = await codeOf(res, plan)
+    } catch (e) {
+      if (!back.signal.aborted || signal.aborted) throw e
+    } finally {
+      flying.delete(mine)
+    }
+    // Taken back, even after its head arrived: its body is gone, it waits for the refresh.
+    if (back.signal.aborted && !signal.aborted) [status, code, res] = back.signal.reason
     if (!engine) (globalThis.requestIdleCallback ?? setTimeout)(start)
     if (signal.aborted) throw signal.reason // aborted before the caller got its Response
     // Go judges the replies that may mean "expired" by the plan.
     const n = Number(code)
-    if (!plan.expiredStatuses.includes(res.status) && (code === undefined || !(plan.expiredCodes.includes(n) || isNaN(n)))) return res
-    const verdict = (await ready(signal, signalled)).verdict(res.status, code, token, label, session)
-    if (verdict === null || verdict === undefined) return res
+    if (!plan.expiredStatuses.includes(status) && (code === undefined || !(plan.expiredCodes.includes(n) || isNaN(n)))) return res
+    for (const f of flying) if (f[0] === token) f[1].abort([status, code])
+    const verdict = (await ready(signal, signalled)).verdict(status, code, token, label, session)
+    if (res && verdict == null) return res
     held = true
-    const fresh = await settled(verdict, signal, signalled)
+    const fresh = verdict == null ? token : await settled(verdict, signal, signalled)
     if (!replayable) throw new TypeError(plan.streamReplay)
     keep.headers.set(plan.headerName, plan.headerPrefix + fresh)
-    const replay = refused(await globalThis.fetch(keep))
+    const replay = refused(await globalThis.fetch(manual ? new Request(keep, { redirect: 'manual' }) : keep))
     if (signal.aborted) throw signal.reason
     return replay
   }
