@@ -567,7 +567,7 @@ export async function createAuthFetch (options) {
     const back = new AbortController()
     const mine = [token, back]
     const safe = AbortSignal.any && replayable && /^(GET|HEAD)$/.test(req.method)
-    if (manual || safe) req = new Request(req, { redirect: manual ? 'manual' : undefined, signal: safe ? AbortSignal.any([signal, back.signal]) : undefined })
+    if (manual || safe) req = new Request(req, { redirect: manual ? 'manual' : undefined, signal: safe ? signalled ? AbortSignal.any([signal, back.signal]) : back.signal : undefined })
     if (token !== '') req.headers.set(plan.headerName, plan.headerPrefix + token)
     let res, status, code
     if (safe) flying.add(mine)
