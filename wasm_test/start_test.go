@@ -172,7 +172,6 @@ func TestStartPlanOfRefusedOptions(t *testing.T) {
 	_, _, g, tb := startedPage(t, `{ wasmURL: '/slow/authfetch.wasm' }`)
 	g.open()
 	type outcome struct {
-		Created  bool   `json:"created"`
 		Later    string `json:"later"`
 		Plan     bool   `json:"plan"`
 		Recreate string `json:"recreate"`
@@ -192,7 +191,7 @@ for (let i = 0; i < 200 && later === 'none'; i++) {
 }
 let recreate = 'resolved';
 try { await M.createAuthFetch({ baseURL: '/api', bogusOption: 1, wasmURL: '/slow/authfetch.wasm' }) } catch (e) { recreate = e.name + ': ' + e.message }
-return { created: true, later, plan: localStorage.getItem(key) !== null, recreate };`)
+return { later, plan: localStorage.getItem(key) !== null, recreate };`)
 	if !strings.HasPrefix(got.Later, "TypeError") || !strings.Contains(got.Later, "bogusOption") {
 		t.Errorf("calls once Go refused the options threw %q, want a TypeError naming bogusOption", got.Later)
 	}

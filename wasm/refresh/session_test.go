@@ -324,12 +324,8 @@ func TestSentTokenOfARotatedSession(t *testing.T) {
 	if err != nil || fresh != b.tokens().AccessToken {
 		t.Errorf("Renew after Sent: %q, %v; want %q", fresh, err, b.tokens().AccessToken)
 	}
-	if _, err := newTestClientNoSent(t, b, store).Renew(context.Background(), "", sent.AccessToken); !errors.Is(err, ErrSessionExpired) {
+	unaware, _ := newTestClient(t, b, store)
+	if _, err := unaware.Renew(context.Background(), "", sent.AccessToken); !errors.Is(err, ErrSessionExpired) {
 		t.Errorf("without Sent the token is unknown and refused as another session's: %v", err)
 	}
-}
-
-func newTestClientNoSent(t *testing.T, b *fakeBackend, store Store) *Client {
-	c, _ := newTestClient(t, b, store)
-	return c
 }
