@@ -587,7 +587,9 @@ export async function createAuthFetch (options) {
     // Go judges the replies that may mean "expired" by the plan.
     const n = Number(code)
     if (!plan.expiredStatuses.includes(status) && (code === undefined || !(plan.expiredCodes.includes(n) || isNaN(n)))) return res
-    for (const f of flying) if (f[0] === token) f[1].abort([status, code])
+    // Newest first: those still queued in the browser are cancelled before an aborted one
+    // gives back a connection they could take.
+    for (const f of [...flying].reverse()) if (f[0] === token) f[1].abort([status, code])
     const verdict = (await ready(signal, signalled)).verdict(status, code, token, label, session)
     if (res && verdict == null) return res
     held = true
