@@ -39,7 +39,7 @@ func planJSON(p refresh.Plan, storageKey string) string {
 // keepStart stores plan for settingsJSON, unless it is stored already (a write would
 // send every other tab a storage event).
 func keepStart(settingsJSON, plan string) {
-	ls := localStorage()
+	ls, _ := openLocalStorage()
 	if ls.IsUndefined() {
 		return
 	}
@@ -54,16 +54,7 @@ func keepStart(settingsJSON, plan string) {
 // forgetStart removes the plan of settings Go refused, so the next load waits for Go and
 // createAuthFetch rejects with the reason.
 func forgetStart(settingsJSON string) {
-	if ls := localStorage(); !ls.IsUndefined() {
+	if ls, _ := openLocalStorage(); !ls.IsUndefined() {
 		_, _ = ls.Call("removeItem", startPrefix+settingsJSON)
 	}
-}
-
-// localStorage is window.localStorage, or undefined where reading it throws.
-func localStorage() safejs.Value {
-	ls, err := untrustedGet(global, "localStorage")
-	if err != nil || ls.Type() != safejs.TypeObject {
-		return safejs.Undefined()
-	}
-	return ls
 }

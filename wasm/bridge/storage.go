@@ -28,16 +28,22 @@ type localStore struct {
 
 func newLocalStore(key string, warn func(string)) *localStore {
 	s := &localStore{key: key, warn: warn, storage: safejs.Undefined(), left: safejs.Undefined(), cachedJS: safejs.Undefined()}
-	ls, err := untrustedGet(global, "localStorage") // the getter itself throws where storage is blocked
-	switch {
-	case err != nil:
+	if ls, err := openLocalStorage(); ls.IsUndefined() {
 		s.giveUp(err)
-	case ls.Type() != safejs.TypeObject:
-		s.giveUp(nil)
-	default:
+	} else {
 		s.storage = ls
 	}
 	return s
+}
+
+// openLocalStorage returns window.localStorage, or undefined with the error its getter
+// threw (it throws where storage is blocked), or with nil where there is none.
+func openLocalStorage() (safejs.Value, error) {
+	ls, err := untrustedGet(global, "localStorage")
+	if err != nil || ls.Type() != safejs.TypeObject {
+		return safejs.Undefined(), err
+	}
+	return ls, nil
 }
 
 // giveUp switches to memory for good. c.mu must be held or s not yet shared.
