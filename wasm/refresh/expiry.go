@@ -104,9 +104,11 @@ func (j *expiryJudge) arrived(t, prev Tokens, now time.Time) Tokens {
 	if c.hasIat {
 		t.ClockOffset = now.Sub(c.iat).Milliseconds()
 	}
-	t.ServerDecides = refreshDue(pairClaims(c, t), serverNow(t, now), j.margin)
+	// refreshDue's verdict, from one reading of when the token is due.
+	at, due := dueFrom(pairClaims(c, t), j.margin)
+	t.ServerDecides = due && !serverNow(t, now).Before(at)
 	t.SendUntil = NeverDue
-	if at, ok := dueFrom(pairClaims(c, t), j.margin); ok && !t.ServerDecides {
+	if due && !t.ServerDecides {
 		t.SendUntil = unixMilli(at) + t.ClockOffset // floored: never later than due says
 	}
 	return t
