@@ -437,6 +437,10 @@ export async function createAuthFetch (options) {
   }
   const wantsEvents = () => Boolean(opts.debug || opts.onEvent || listeners.event.size)
   let verbose = wantsEvents()
+  const setVerbose = () => {
+    verbose = wantsEvents()
+    if (!closed) engine?.setVerbose(verbose)
+  }
 
   // The options cross into Go once, as JSON; Go validates them and answers with the plan
   // the per-request work follows (header, origins, how to read a code, which replies may
@@ -631,10 +635,6 @@ export async function createAuthFetch (options) {
     on (type, listener) {
       if (!LISTENER_TYPES.includes(type)) throw new TypeError(`authfetch: on: unknown event ${show(type)}; one of ${LISTENER_TYPES.join(', ')}`)
       if (typeof listener !== 'function') throw new TypeError(`authfetch: on(${type}): listener must be a function`)
-      const setVerbose = () => {
-        verbose = wantsEvents()
-        if (!closed) engine?.setVerbose(verbose)
-      }
       listeners[type].add(listener)
       if (type === 'event') setVerbose()
       return () => {
